@@ -1,0 +1,28 @@
+"""API authentication: scoped bearer tokens for machines, the session for signed-in officials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from motcua.core import tokens
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = tokens.authenticate(token)
+        if found is None:
+            return None
+        request.user, request.api_token = found  # type: ignore[attr-defined]
+        return found[0]
+
+
+def has_scope(request: HttpRequest, scope: str) -> bool:
+    """Sessions act with the user's own permissions; tokens only within their scopes."""
+    token = getattr(request, "api_token", None)
+    return token is None or scope in token.scopes
+
+
+token_or_session = [TokenAuth(), SessionAuth()]

@@ -1,0 +1,55 @@
+"""One NinjaAPI at /api/v1/ assembled from each app's `api.py` router."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from motcua import __version__
+from motcua.calendar.api import router as calendar_router
+from motcua.catalog.api import router as catalog_router
+from motcua.core.errors import DomainError
+from motcua.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description=(
+        'API của nền tảng motcua. Lỗi trả về dạng `{"error": {"code", "message", "fields"}}`; '
+        "thông báo bằng tiếng Việt, tiếng Anh khi gửi `Accept-Language: en`."
+    ),
+    urls_namespace="api-v1",
+    openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later"}, "x-motcua-version": __version__}},
+)
+api.add_router("/procedures", catalog_router, tags=["procedures"])
+api.add_router("/agencies", organizations_router, tags=["agencies"])
+api.add_router("/calendar", calendar_router, tags=["calendar"])
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = []
+    for err in exc.errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("query", "body", "path")]
+        fields.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
+    body = {"code": "validation_failed", "message": _("Dữ liệu gửi lên không hợp lệ."), "fields": fields}
+    return api.create_response(request, {"error": body}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthenticated", "message": _("Cần đăng nhập hoặc mã truy cập API hợp lệ.")}
+    return api.create_response(request, {"error": body}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": _("Không tìm thấy.")}
+    return api.create_response(request, {"error": body}, status=404)

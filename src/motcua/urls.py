@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import path
+
+from motcua.api.urls import api
+from motcua.core import views
+
+admin.site.site_header = "motcua – Quản trị"
+admin.site.site_title = "motcua"
+admin.site.index_title = "Cấu hình hệ thống"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
