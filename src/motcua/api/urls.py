@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from motcua import __version__
 from motcua.calendar.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
+from motcua.core.api import router as me_router
 from motcua.core.errors import DomainError
 from motcua.organizations.api import router as organizations_router
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/procedures", catalog_router, tags=["procedures"])
 api.add_router("/agencies", organizations_router, tags=["agencies"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
+api.add_router("/me", me_router, tags=["auth"])
 
 
 @api.exception_handler(DomainError)

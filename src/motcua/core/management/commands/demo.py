@@ -1,0 +1,100 @@
+"""`motcua demo`: migrate an SQLite database under ./var/, load the demo province, serve with a worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.demo.seed import demo_accounts, demo_password
+
+
+class Command(BaseCommand):
+    help = "Run the platform with the demo province: migrate, seed (first run only), serve and run a worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the database and exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        self.stdout.write("motcua demo: preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", verbosity=1)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if options["no_serve"]:
+            return
+        self._serve(options["host"], options["port"])
+
+    def _serve(self, host: str, port: int) -> None:
+        python = sys.executable
+        children = [
+            subprocess.Popen([python, "-m", "motcua", "worker"]),  # noqa: S603  (our own interpreter)
+            subprocess.Popen(  # noqa: S603
+                [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"]
+            ),
+        ]
+        stop = {"requested": False}
+
+        def request_stop(signum: int, frame: Any) -> None:
+            stop["requested"] = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        base = f"http://{host}:{port}"
+        if self._wait_healthy(base, children):
+            self._print_welcome(base)
+        try:
+            while not stop["requested"]:
+                if any(child.poll() is not None for child in children):
+                    raise CommandError("A demo process stopped unexpectedly; see the log above.")
+                time.sleep(0.5)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            self.stdout.write("motcua demo stopped.")
+
+    def _wait_healthy(self, base: str, children: list[subprocess.Popen[bytes]]) -> bool:
+        for _ in range(120):
+            if any(child.poll() is not None for child in children):
+                return False
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310 (http://127.0.0.1)
+                    if response.status == 200:
+                        return True
+            except OSError:
+                time.sleep(0.5)
+        return False
+
+    def _print_welcome(self, base: str) -> None:
+        lines = [
+            "",
+            "motcua is running (Ctrl+C to stop).",
+            f"  Portal / home:     {base}/",
+            f"  Administration:    {base}/admin/",
+            f"  API documentation: {base}/api/v1/docs",
+            f"  OpenAPI:           {base}/api/v1/openapi.json",
+            f"  Health:            {base}/healthz",
+            f"  Database:          {settings.DATABASES['default']['NAME']}",
+            "",
+            f"Demo accounts (password: {demo_password()}):",
+        ]
+        lines += [f"  {username:<14} {description}" for username, description in demo_accounts()]
+        lines.append("")
+        self.stdout.write("\n".join(lines))
+        os.environ.setdefault("MOTCUA_DEMO_URL", base)
