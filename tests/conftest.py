@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from hypothesis.configuration import set_hypothesis_home_dir
 
 
 def pytest_collection_modifyitems(config, items):
@@ -18,3 +19,12 @@ def pytest_collection_modifyitems(config, items):
 def api_client(client):
     """The Django test client; API tests call /api/v1/... through it (real URL routing, real JSON)."""
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hypothesis_storage_outside_the_repo(tmp_path_factory):
+    """Hypothesis caches data even with database=None; keep it out of the working tree
+    (ENGINEERING.md habit 8: no test leaves files behind)."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.signals import audited
 from motcua.core.text import fold, nfc
 from motcua.organizations.codes import is_canonical_agency_code, parse_agency_code
+
+# The two-tier model starts on 1/7/2025 (ORG-02), which is also where three-tier units end.
+TWO_TIER_FIRST_DAY = date(2025, 7, 1)
+VALID_TO_HELP = _("Ngày đầu tiên không còn hiệu lực; để trống nếu chưa hết hiệu lực.")
+
+
+def _in_force(valid_from: date | None, valid_to: date | None, on: date) -> bool:
+    """Validity periods are half-open, as in the catalogue: valid_from <= on < valid_to, so a unit
+    ending on 1/7/2025 and its successor starting that day neither overlap nor leave a gap."""
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on < valid_to)
+
+
+def _raise_field_errors(errors: list) -> None:  # type: ignore[type-arg]
+    """Turn motcua FieldErrors into a Django ValidationError so the admin shows them by field."""
+    if not errors:
+        return
+    by_field: dict[str, list[str]] = {}
+    for error in errors:
+        by_field.setdefault(error.field, []).append(str(error.message))
+    raise ValidationError(by_field)
 
 
 class AdminUnitKind(models.TextChoices):
@@ -46,7 +69,7 @@ class AdminUnit(models.Model):
         related_name="children",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, help_text=VALID_TO_HELP)
     successor = models.ForeignKey(
         "self",
         verbose_name=_("đơn vị kế thừa"),
@@ -70,6 +93,9 @@ class AdminUnit(models.Model):
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)
+
+    def in_force_on(self, on: date) -> bool:
+        return _in_force(self.valid_from, self.valid_to, on)
 
 
 class AgencyKind(models.TextChoices):
@@ -130,7 +156,7 @@ class Agency(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, help_text=VALID_TO_HELP)
     successor = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan kế thừa"),
@@ -150,30 +176,76 @@ class Agency(models.Model):
         return self.name
 
     def clean(self) -> None:
-        self.code = self.code.strip()
-        if not self.is_external and not is_canonical_agency_code(self.code):
-            raise ValidationError(
-                {
-                    "code": _(
-                        "Mã định danh “%(code)s” không đúng định dạng QCVN 102:2016 (V1V2V3.Z1Z2.Y1Y2.M1M2M3, "
-                        "ví dụ 000.00.01.H56)."
-                    )
-                    % {"code": self.code}
-                }
-            )
+        # Local import: the validation module queries this model.
+        from motcua.organizations.validation import agency_errors
+
+        self.code = (self.code or "").strip()
+        _raise_field_errors(agency_errors(self))
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.code = self.code.strip()
+        self.code = (self.code or "").strip()
         self.code_is_canonical = is_canonical_agency_code(self.code)
+        self.previous_codes = normalise_previous_codes(self.previous_codes, self.code)
         self.name = nfc(self.name)
         self.name_folded = fold(self.name)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            sync_identifiers(self)
+
+    @property
+    def is_active(self) -> bool:
+        """In force today (local date) and not replaced by a successor."""
+        return self.successor_id is None and _in_force(self.valid_from, self.valid_to, timezone.localdate())
 
     @property
     def level1_code(self) -> str:
         """`H14` for any agency of Sơn La province; used in sector codes (OS-CAT-07)."""
         parsed = parse_agency_code(self.code)
         return parsed.level1 if parsed else ""
+
+
+class AgencyIdentifier(models.Model):
+    """Every identifier an agency has or had (ORG-06), kept in step with `Agency.code` and
+    `Agency.previous_codes` by `Agency.save`. It is an index, not a second source of truth: it makes
+    old identifiers resolvable with one indexed query and lets the database refuse one identifier
+    for two agencies, whether current or previous.
+    """
+
+    code = models.CharField(_("mã định danh"), max_length=40, unique=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="identifiers")
+    is_current = models.BooleanField(_("mã hiện hành"), default=False)
+
+    class Meta:
+        verbose_name = _("mã định danh đã dùng")
+        verbose_name_plural = _("mã định danh đã dùng")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def normalise_previous_codes(codes: object, current: str) -> list[str]:
+    """Stripped, de-duplicated, in the original order, without the current code."""
+    result: list[str] = []
+    for code in codes if isinstance(codes, list) else []:
+        text = str(code).strip()
+        if text and text != current and text not in result:
+            result.append(text)
+    return result
+
+
+def sync_identifiers(agency: Agency) -> None:
+    wanted = {agency.code: True, **{code: False for code in agency.previous_codes}}
+    existing = {row.code: row for row in AgencyIdentifier.objects.filter(agency=agency)}
+    stale = [row.pk for code, row in existing.items() if code not in wanted]
+    if stale:
+        AgencyIdentifier.objects.filter(pk__in=stale).delete()
+    for code, is_current in wanted.items():
+        row = existing.get(code)
+        if row is None:
+            AgencyIdentifier.objects.create(code=code, agency=agency, is_current=is_current)
+        elif row.is_current != is_current:
+            row.is_current = is_current
+            row.save(update_fields=["is_current"])
 
 
 @audited
@@ -201,6 +273,27 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} – {self.agency.short_name or self.agency.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.parent_id is not None and self.agency_id is not None:
+            if self.parent.agency_id != self.agency_id:
+                errors["parent"] = _("Đơn vị cấp trên phải thuộc cùng cơ quan.")
+            elif self.pk is not None and _department_parent_loops(self):
+                errors["parent"] = _("Đơn vị cấp trên tạo thành vòng lặp.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _department_parent_loops(department: Department) -> bool:
+    seen: set[int] = set()
+    current = department.parent
+    while current is not None:
+        if current.pk == department.pk or current.pk in seen:
+            return True
+        seen.add(current.pk)
+        current = current.parent
+    return False
 
 
 class Role(models.TextChoices):
@@ -240,6 +333,10 @@ class Official(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def clean(self) -> None:
+        if self.department_id is not None and self.department.agency_id != self.agency_id:
+            raise ValidationError({"department": _("Phòng, đơn vị không thuộc cơ quan của cán bộ.")})
+
 
 @audited
 class RoleAssignment(models.Model):
@@ -259,7 +356,7 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True, help_text=VALID_TO_HELP)
 
     class Meta:
         verbose_name = _("phân quyền")
@@ -270,3 +367,12 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official} – {self.get_role_display()} – {self.agency.code}"
+
+    def clean(self) -> None:
+        # Local import: the validation module queries these models.
+        from motcua.organizations.validation import role_assignment_errors
+
+        _raise_field_errors(role_assignment_errors(self))
+
+    def in_force_on(self, on: date) -> bool:
+        return _in_force(self.valid_from, self.valid_to, on)
