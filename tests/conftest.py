@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from hypothesis.configuration import set_hypothesis_home_dir
 
 
@@ -28,3 +29,10 @@ def _hypothesis_storage_outside_the_repo(tmp_path_factory):
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
     yield
     set_hypothesis_home_dir(None)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """A request with Accept-Language: en leaves English active in the thread; every test starts in Vietnamese."""
+    with translation.override("vi"):
+        yield

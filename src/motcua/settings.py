@@ -159,8 +159,6 @@ LOGGING = {
 MOTCUA = {
     # Regime profile (GEN-REG-01): which legal rules are in force for new dossiers.
     "REGIME": os.environ.get("MOTCUA_REGIME", "nd118_2025"),
-    # The province whose calendar the agencies inherit (CAL-05).
-    "DEFAULT_CALENDAR": os.environ.get("MOTCUA_DEFAULT_CALENDAR", "province"),
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 200,
 }

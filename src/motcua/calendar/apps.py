@@ -6,3 +6,8 @@ class CalendarConfig(AppConfig):
     name = "motcua.calendar"
     label = "work_calendar"
     verbose_name = _("Lịch làm việc")
+
+    def ready(self) -> None:
+        from motcua.calendar import services
+
+        services.connect_signals()
