@@ -41,10 +41,11 @@ def agencies_data() -> dict[str, Any]:
 
 def demo_accounts() -> list[tuple[str, str]]:
     """(username, "roles – agency") for every demo official, for the README and the demo banner."""
-    names = {a["code"]: a.get("short_name") or a["name"] for a in agencies_data()["agencies"]}
+    names = {a["code"]: a["name"] for a in agencies_data()["agencies"]}
     accounts = []
     for official in agencies_data()["officials"]:
-        roles = ", ".join(str(_ROLE_LABELS.get(r["role"], r["role"])) for r in official["roles"])
+        role_ids = dict.fromkeys(r["role"] for r in official["roles"])  # ordered, without repeats
+        roles = ", ".join(str(_ROLE_LABELS.get(role, role)) for role in role_ids)
         accounts.append((official["username"], f"{official['full_name']}: {roles} – {names[official['agency']]}"))
     return accounts
 
