@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from motcua.api.pagination import page_of
 from motcua.core.errors import FieldError, NotFound, ValidationFailed
 from motcua.core.text import fold
 from motcua.organizations.models import (
@@ -190,13 +191,7 @@ def admin_unit_list(request: HttpRequest, filters: Query[AdminUnitFilters]) -> d
     if filters.kind:
         units = units.filter(kind=filters.kind)
     units = _text_filter(units, filters.q).order_by("code")
-    page = units[filters.offset : filters.offset + filters.limit]
-    return {
-        "items": [_unit_out(u) for u in page],
-        "count": units.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-    }
+    return page_of(units, filters.limit, filters.offset, _unit_out)
 
 
 @router.get(
@@ -223,13 +218,7 @@ def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> dict[str
     if filters.kind:
         agencies = agencies.filter(kind=filters.kind)
     agencies = _text_filter(agencies, filters.q).order_by("code")
-    page = agencies[filters.offset : filters.offset + filters.limit]
-    return {
-        "items": [_agency_out(a) for a in page],
-        "count": agencies.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-    }
+    return page_of(agencies, filters.limit, filters.offset, _agency_out)
 
 
 @router.get(
