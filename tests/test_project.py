@@ -42,3 +42,20 @@ def test_openapi_is_3_1_and_served(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "vietnamese", "english"),
+    [
+        ("/api/v1/procedures/1.999999", "thủ tục", "procedure"),
+        ("/api/v1/agencies/000.00.99.H99", "cơ quan", "agency"),
+        ("/api/v1/procedures?limit=0", "không hợp lệ", "invalid"),
+    ],
+)
+def test_gen_06_errors_are_vietnamese_by_default_and_english_on_request(client, url, vietnamese, english):
+    vi = client.get(url).json()["error"]
+    en = client.get(url, headers={"Accept-Language": "en"}).json()["error"]
+    assert vi["code"] == en["code"]
+    assert vietnamese in vi["message"].lower()
+    assert english in en["message"].lower()
