@@ -106,7 +106,7 @@ class AgencyCalendarSettingsAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["agency", "working_weekdays"]}),
-        (_("Giờ làm việc"), {"fields": [("morning_start", "morning_end"), ("afternoon_start", "afternoon_end")]}),
+        (_("Giờ hành chính"), {"fields": [("morning_start", "morning_end"), ("afternoon_start", "afternoon_end")]}),
         (
             _("Cách tính hạn"),
             {"fields": ["cutoff_enabled", "cutoff_time", "due_time", "hours_per_day", "due_soon_hours"]},
