@@ -59,3 +59,16 @@ def test_gen_06_errors_are_vietnamese_by_default_and_english_on_request(client, 
     assert vi["code"] == en["code"]
     assert vietnamese in vi["message"].lower()
     assert english in en["message"].lower()
+
+
+@pytest.mark.django_db
+def test_gen_06_request_field_errors_are_translated_not_pydantic_english(client):
+    """Every input is validated with a clear message in Vietnamese (and English on request)."""
+    url = "/api/v1/agencies?limit=0&level=huyen"
+    english = {"Accept-Language": "en"}
+    vi = {f["field"]: f["message"] for f in client.get(url).json()["error"]["fields"]}
+    en = {f["field"]: f["message"] for f in client.get(url, headers=english).json()["error"]["fields"]}
+    assert vi["limit"] == "Phải lớn hơn hoặc bằng 1."
+    assert vi["level"].startswith("Giá trị không hợp lệ; chọn một trong:")
+    assert en["limit"] == "Must be greater than or equal to 1."
+    assert en["level"].startswith("The value is not valid; choose one of")

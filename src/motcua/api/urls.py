@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from motcua import __version__
+from motcua.api.validation import field_errors
 from motcua.calendar.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as me_router
@@ -37,11 +38,11 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields = []
-    for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("query", "body", "path")]
-        fields.append({"field": ".".join(loc), "code": err.get("type", "invalid"), "message": err.get("msg", "")})
-    body = {"code": "validation_failed", "message": _("Dữ liệu gửi lên không hợp lệ."), "fields": fields}
+    body = {
+        "code": "validation_failed",
+        "message": _("Dữ liệu gửi lên không hợp lệ."),
+        "fields": field_errors(exc.errors),
+    }
     return api.create_response(request, {"error": body}, status=422)
 
 

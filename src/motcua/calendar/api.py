@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from motcua.api.schemas import ErrorOut
 from motcua.calendar import services
 from motcua.core.errors import FieldError, ValidationFailed
 
@@ -20,16 +21,6 @@ _HOURS_PLACES = Decimal("0.0001")
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 _MAX_DAYS, _MAX_HOURS = 10_000, 80_000
 _SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    fields: list[dict[str, str]] = []
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class DeadlineQuery(Schema):

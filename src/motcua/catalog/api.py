@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
+from motcua.api.schemas import ErrorOut, PageParams
 from motcua.catalog import search, versioning
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.schemas import (
-    ErrorOut,
     LevelName,
     ProcedureDetailOut,
     ProcedurePageOut,
@@ -24,13 +23,11 @@ from motcua.core.errors import NotFound
 router = Router()
 
 
-class ProcedureFilters(Schema):
+class ProcedureFilters(PageParams):
     q: str = Field("", max_length=200, description="Từ khóa (không cần dấu) hoặc mã thủ tục.")
     sector: str | None = Field(None, description="Mã lĩnh vực (H56-HT) hoặc mã lĩnh vực quốc gia (HT).")
     agency: str | None = Field(None, description="Mã định danh cơ quan thực hiện (QCVN 102).")
     level: LevelName | None = Field(None, description="Cấp thực hiện.")
-    limit: int = Field(settings.MOTCUA["API_PAGE_SIZE"], ge=1, le=settings.MOTCUA["API_MAX_PAGE_SIZE"])
-    offset: int = Field(0, ge=0)
 
 
 @router.get(

@@ -113,15 +113,6 @@ class VersionOut(Schema):
     retired_at: dt.datetime | None
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
 def summary(version: ProcedureVersion) -> dict[str, object]:
     """Plain dict for ProcedureSummaryOut; expects procedure, sector and agencies preloaded."""
     sector = version.sector

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from motcua.api.pagination import page_of
+from motcua.api.schemas import ErrorOut, PageParams
 from motcua.core.errors import FieldError, NotFound, ValidationFailed
 from motcua.core.text import fold
 from motcua.organizations.models import (
@@ -27,16 +27,6 @@ from motcua.organizations.models import (
 from motcua.organizations.services import resolve_agency
 
 router = Router()
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    fields: list[dict[str, object]] | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class AgencyOut(Schema):
@@ -97,42 +87,18 @@ class AdminUnitPage(Schema):
     offset: int
 
 
-class PageParams(Schema):
-    q: str = ""
-    limit: int = settings.MOTCUA["API_PAGE_SIZE"]
-    offset: int = 0
-
-
 class AgencyFilters(PageParams):
-    level: str = ""
-    kind: str = ""
+    q: str = ""
+    level: AgencyLevel | None = None
+    kind: AgencyKind | None = None
     parent: str = ""
 
 
 class AdminUnitFilters(PageParams):
+    q: str = ""
     parent: str = ""
-    kind: str = ""
-    tier: str = TierModel.TWO_TIER_2025
-
-
-def _check_page(params: PageParams, choices: dict[str, tuple[str, type]]) -> None:
-    """Vietnamese 422 errors for bad paging or unknown choice values (pydantic checks the types)."""
-    errors = []
-    max_limit = settings.MOTCUA["API_MAX_PAGE_SIZE"]
-    if not 1 <= params.limit <= max_limit:
-        errors.append(FieldError("limit", "out_of_range", _("limit phải từ 1 đến %(max)s.") % {"max": max_limit}))
-    if params.offset < 0:
-        errors.append(FieldError("offset", "out_of_range", _("offset không được âm.")))
-    for name, (value, enum) in choices.items():
-        if value and value not in enum.values:
-            allowed = ", ".join(enum.values)
-            message = _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {
-                "value": value,
-                "allowed": allowed,
-            }
-            errors.append(FieldError(name, "invalid_choice", message))
-    if errors:
-        raise ValidationFailed(_("Tham số truy vấn không hợp lệ."), errors)
+    kind: AdminUnitKind | None = None
+    tier: TierModel = TierModel.TWO_TIER_2025
 
 
 def _text_filter(queryset: QuerySet, q: str, code_field: str = "code") -> QuerySet:  # type: ignore[type-arg]
@@ -182,7 +148,6 @@ def _unit_out(unit: AdminUnit) -> dict[str, object]:
 def admin_unit_list(request: HttpRequest, filters: Query[AdminUnitFilters]) -> dict[str, object]:
     """Provinces and communes (ORG-02); `tier=three_tier` lists the pre-2025 units kept for history.
     `parent` is the GSO code of the parent unit in the same tier."""
-    _check_page(filters, {"kind": (filters.kind, AdminUnitKind), "tier": (filters.tier, TierModel)})
     units = AdminUnit.objects.select_related("parent", "successor").filter(
         tier_model=filters.tier or TierModel.TWO_TIER_2025
     )
@@ -204,7 +169,6 @@ def admin_unit_list(request: HttpRequest, filters: Query[AdminUnitFilters]) -> d
 def agency_list(request: HttpRequest, filters: Query[AgencyFilters]) -> dict[str, object]:
     """Agencies ordered by identifier; `q` matches the identifier or the name, ignoring accents;
     `parent` (current or previous identifier) lists the agencies directly under it."""
-    _check_page(filters, {"level": (filters.level, AgencyLevel), "kind": (filters.kind, AgencyKind)})
     agencies = Agency.objects.select_related("parent", "admin_unit")
     if filters.parent:
         try:
