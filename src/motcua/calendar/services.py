@@ -29,7 +29,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from motcua.calendar.engine import DEFAULT_WEEKDAYS, WorkCalendar
+from motcua.calendar.engine import WorkCalendar
 from motcua.calendar.models import AgencyCalendarSettings, CalendarEntry, CalendarVersion, EntryKind
 from motcua.core.errors import NotFound
 from motcua.organizations.models import Agency
@@ -101,18 +101,18 @@ def build_calendar(settings: AgencyCalendarSettings | None, entries: Iterable[tu
     )
 
 
-def _entries_for(agency_id: int | None) -> list[tuple[date, str]]:
+def _entries_for(agency_id: int | None, exclude_pk: int | None = None) -> list[tuple[date, str]]:
     scope = Q(agency__isnull=True) if agency_id is None else Q(agency__isnull=True) | Q(agency_id=agency_id)
-    rows = CalendarEntry.objects.filter(scope).values_list("date", "kind", "agency_id")
+    rows = CalendarEntry.objects.filter(scope).exclude(pk=exclude_pk).values_list("date", "kind", "agency_id")
     # Province-wide rows first so the agency's own rows win.
     return [(day, kind) for day, kind, owner in sorted(rows, key=lambda r: (r[2] is not None, r[0]))]
 
 
-def _build_for(agency_id: int | None) -> WorkCalendar:
+def _build_for(agency_id: int | None, exclude_pk: int | None = None) -> WorkCalendar:
     settings = None
     if agency_id is not None:
         settings = AgencyCalendarSettings.objects.filter(agency_id=agency_id).first()
-    return build_calendar(settings, _entries_for(agency_id))
+    return build_calendar(settings, _entries_for(agency_id, exclude_pk))
 
 
 # --- cache and version --------------------------------------------------------------------------
@@ -184,17 +184,7 @@ def calendar_for(agency: AgencyRef = None) -> WorkCalendar:
 # --- validation helper ----------------------------------------------------------------------------
 def is_base_working_day(day: date, agency_id: int | None, exclude_pk: int | None = None) -> bool:
     """Whether `day` is a working day for the scope without the entry `exclude_pk` (used by clean())."""
-    weekdays: Iterable[int] = DEFAULT_WEEKDAYS
-    if agency_id is not None:
-        settings = AgencyCalendarSettings.objects.filter(agency_id=agency_id).first()
-        if settings is not None:
-            weekdays = settings.working_weekdays
-    working = day in package_makeup_dates() or (day.weekday() in set(weekdays) and day not in package_holidays())
-    scope = Q(agency__isnull=True) if agency_id is None else Q(agency__isnull=True) | Q(agency_id=agency_id)
-    rows = CalendarEntry.objects.filter(scope, date=day).exclude(pk=exclude_pk).values_list("kind", "agency_id")
-    for kind, _owner in sorted(rows, key=lambda r: r[1] is not None):
-        working = kind == EntryKind.MAKEUP_WORKDAY
-    return working
+    return _build_for(agency_id, exclude_pk).is_working_day(day)
 
 
 # --- announced swaps (CAL-02, CAL-14) ------------------------------------------------------------
