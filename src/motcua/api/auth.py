@@ -19,10 +19,4 @@ class TokenAuth(HttpBearer):
         return found[0]
 
 
-def has_scope(request: HttpRequest, scope: str) -> bool:
-    """Sessions act with the user's own permissions; tokens only within their scopes."""
-    token = getattr(request, "api_token", None)
-    return token is None or scope in token.scopes
-
-
 token_or_session = [TokenAuth(), SessionAuth()]

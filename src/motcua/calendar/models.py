@@ -96,10 +96,6 @@ class CalendarEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} – {self.name}"
 
-    @property
-    def is_day_off(self) -> bool:
-        return self.kind != EntryKind.MAKEUP_WORKDAY
-
     def clean(self) -> None:
         from motcua.calendar.services import is_base_working_day  # services imports this module
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,12 +48,3 @@ def throughput(fn: Callable[[int], object], count: int) -> float:
     for i in range(count):
         fn(i)
     return count / (time.perf_counter() - started)
-
-
-def peak_memory_mb(fn: Callable[[], object]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
