@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "motcua.organizations",
     "motcua.calendar",
     "motcua.catalog",
+    "motcua.notifications",
+    "motcua.dossiers",
 ]
 
 MIDDLEWARE = [

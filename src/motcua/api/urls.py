@@ -13,6 +13,8 @@ from motcua.calendar.api import router as calendar_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as me_router
 from motcua.core.errors import DomainError
+from motcua.dossiers.api import public_router as public_dossiers_router
+from motcua.dossiers.api import router as dossiers_router
 from motcua.organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -29,6 +31,8 @@ api.add_router("/procedures", catalog_router, tags=["procedures"])
 api.add_router("/agencies", organizations_router, tags=["agencies"])
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/me", me_router, tags=["auth"])
+api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
+api.add_router("/public/dossiers", public_dossiers_router, tags=["public"])
 
 
 @api.exception_handler(DomainError)
