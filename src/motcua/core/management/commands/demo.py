@@ -39,6 +39,8 @@ class Command(BaseCommand):
         python = sys.executable
         children = [
             subprocess.Popen([python, "-m", "motcua", "worker"]),  # noqa: S603  (our own interpreter)
+            # Periodic sweep of the notification outbox (retries with backoff).
+            subprocess.Popen([python, "-m", "motcua", "deliver-notifications"]),  # noqa: S603
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"]
             ),
