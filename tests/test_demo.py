@@ -51,3 +51,16 @@ def test_gen_03_second_demo_seed_changes_nothing():
     seed_demo(password="demo-password-for-tests", log=lambda _: None)
     assert AuditRecord.objects.count() == records
     assert verify_chain().intact
+
+
+def test_os_cat_03_every_demo_procedure_has_a_published_internal_process():
+    from motcua.catalog.process_models import ProcessTemplate
+
+    seed_demo(password="demo-password-for-tests", log=lambda _: None)
+    with_process = set(
+        ProcessTemplate.objects.filter(status="published").values_list("procedure__procedure_code", flat=True)
+    )
+    published = set(
+        ProcedureVersion.objects.filter(status="published").values_list("procedure__procedure_code", flat=True)
+    )
+    assert published and published <= with_process

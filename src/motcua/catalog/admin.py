@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -151,3 +151,113 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Tạo phiên bản mới (sao chép)"))
     def clone_versions(self, request: HttpRequest, queryset: QuerySet) -> None:
         _run(self, request, queryset, versioning.new_version, gettext("Đã tạo bản nháp mới từ %(version)s."))
+
+
+# --- Internal processes (quy trình nội bộ, OS-CAT-03) -----------------------------------------
+
+from django import forms  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+
+from motcua.catalog import process_services  # noqa: E402
+from motcua.catalog.process_models import (  # noqa: E402
+    ProcessStep,
+    ProcessTemplate,
+    ProcessTransition,
+    Requirement,
+)
+from motcua.organizations.models import Role  # noqa: E402
+
+
+class ProcessStepInline(DraftOnlyInline):
+    model = ProcessStep
+    template = "admin/edit_inline/tabular.html"
+    fields = (
+        "order",
+        "key",
+        "name",
+        "role",
+        "department_code",
+        "allotment",
+        "allotment_unit",
+        "substate",
+        "is_start",
+        "is_final",
+    )
+
+
+class ProcessTransitionForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("vai trò được thực hiện"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    requires = forms.MultipleChoiceField(
+        label=_("yêu cầu kèm theo"), choices=Requirement.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ProcessTransition
+        fields = ("order", "action", "name", "from_step", "to_step", "roles", "requires")
+
+
+class ProcessTransitionInline(DraftOnlyInline):
+    model = ProcessTransition
+    form = ProcessTransitionForm
+    template = "admin/edit_inline/tabular.html"
+    fields = ("order", "action", "name", "from_step", "to_step", "roles", "requires")
+
+
+@admin.register(ProcessTemplate)
+class ProcessTemplateAdmin(admin.ModelAdmin):
+    list_display = ("procedure", "agency", "number", "name", "status", "valid_from", "valid_to")
+    list_filter = ("status",)
+    search_fields = ("procedure__procedure_code", "name", "agency__code", "agency__name")
+    list_select_related = ("procedure", "agency")
+    autocomplete_fields = ("procedure", "agency")
+    inlines = [ProcessStepInline, ProcessTransitionInline]
+    actions = ["publish_processes", "clone_processes", "export_processes"]
+    always_readonly = ("status", "published_at", "retired_at", "problems")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ProcessTemplate | None = None) -> Any:
+        if obj is not None and not obj.is_draft:
+            return [f.name for f in self.model._meta.fields if f.editable] + list(self.always_readonly)
+        return self.always_readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: ProcessTemplate | None = None) -> bool:
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ProcessTemplate | None = None) -> bool:
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ProcessTemplate, form: Any, change: bool) -> None:
+        if obj.number is None:
+            family = ProcessTemplate.objects.filter(procedure=obj.procedure, agency=obj.agency)
+            obj.number = (family.aggregate(last=models.Max("number"))["last"] or 0) + 1
+        super().save_model(request, obj, form, change)
+
+    def get_exclude(self, request: HttpRequest, obj: ProcessTemplate | None = None) -> Any:
+        return ("number",) if obj is None else ()
+
+    @admin.display(description=_("kiểm tra quy trình"))
+    def problems(self, obj: ProcessTemplate) -> str:
+        if obj.pk is None:
+            return "—"
+        errors = process_services.validate_process(obj)
+        if not errors:
+            return gettext("Hợp lệ: có thể công bố.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((e.message,) for e in errors)))
+
+    @admin.action(description=_("Công bố các quy trình đã chọn"))
+    def publish_processes(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run(self, request, queryset, process_services.publish_process, gettext("Đã công bố %(version)s."))
+
+    @admin.action(description=_("Tạo phiên bản quy trình mới (sao chép)"))
+    def clone_processes(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = gettext("Đã tạo bản nháp mới từ %(version)s.")
+        _run(self, request, queryset, process_services.new_process_version, done)
+
+    @admin.action(description=_("Xuất các quy trình đã chọn (YAML)"))
+    def export_processes(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        templates = queryset.select_related("procedure", "agency").prefetch_related("steps", "transitions")
+        data = {"processes": [process_services.export_process(t) for t in templates]}
+        response = HttpResponse(process_services.dumps(data, "yaml"), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="quy-trinh-noi-bo.yaml"'
+        return response

@@ -352,3 +352,6 @@ class ResultDocument(VersionChild):
 
     def __str__(self) -> str:
         return self.name[:100]
+
+
+from motcua.catalog.process_models import *  # noqa: E402, F403  (internal processes: OS-CAT-03)

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from motcua.calendar.services import seed_announced_swaps
 from motcua.catalog.models import Procedure
+from motcua.catalog.process_services import load_processes_file
 from motcua.core.context import Actor, acting_as
 from motcua.organizations.models import AdminUnit, Role
 from motcua.organizations.services import load_admin_units, load_agencies
@@ -64,6 +65,9 @@ def seed_demo(password: str | None = None, log: Callable[[str], None] = print) -
             path = _data_file("procedures.json")
             with resources.as_file(path) as file_path:
                 call_command("import_procedures", str(file_path), publish=True, verbosity=0)
+        # Idempotent: an unchanged process is not written again.
+        with resources.as_file(_data_file("processes.yaml")) as file_path:
+            load_processes_file(file_path, publish=True)
 
 
 def _grant_admin_site_access() -> None:
