@@ -1,0 +1,104 @@
+"""Deadline effects of transitions: what each action sets on the projection (OS-SUPP, OS-LATE, OS-RET).
+
+All arithmetic is the calendar engine's (ENGINEERING.md habit 10): the competent agency's calendar
+for the statutory period, the receiving unit's for the transfer deadline (OS-XFER-02).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from motcua.calendar.engine import WorkCalendar
+from motcua.calendar.services import calendar_for, time_zone
+from motcua.catalog.models import Channel, TimeLimitUnit
+from motcua.dossiers.states import Action, DossierState, Transition
+from motcua.dossiers.timeliness import dossier_timeliness
+
+RESTART, PAUSE = "restart", "pause"
+
+
+def supplement_clock_mode() -> str:
+    """`supplement.clock_mode` (OS-SUPP-04): restart from zero (NĐ 61/2018, default) or pause."""
+    mode = str(settings.MOTCUA.get("SUPPLEMENT_CLOCK_MODE", RESTART))
+    return mode if mode in (RESTART, PAUSE) else RESTART
+
+
+def statutory_due(dossier: Any, start: datetime, calendar: WorkCalendar | None = None) -> datetime | None:
+    """`start` plus the pinned version's time limit, on the competent agency's calendar (CAL-06..08)."""
+    version = dossier.procedure_version
+    if version.time_limit_days is None:
+        return None
+    calendar = calendar or calendar_for(dossier.competent_agency)
+    amount = Decimal(version.time_limit_days)
+    if version.time_limit_unit == TimeLimitUnit.WORKING_HOURS:
+        return calendar.add_working_hours(start, amount)
+    if version.time_limit_unit == TimeLimitUnit.DAYS:
+        return calendar.add_period(start, int(amount), "day")
+    return calendar.add_working_days(start, amount)
+
+
+def _on_accept(dossier: Any, now: datetime) -> dict[str, Any]:
+    due = statutory_due(dossier, now)
+    changes: dict[str, Any] = {"accepted_at": now, "due_at": due, "original_due_at": due}
+    if dossier.channel == Channel.COUNTER:
+        changes["transfer_due_at"] = calendar_for(dossier.receiving_unit).transfer_due_at(dossier.received_at)
+    return changes
+
+
+def _on_resupply(dossier: Any, now: datetime) -> dict[str, Any]:
+    """OS-SUPP-02 restart: the period starts again from the complete dossier; pause: CAL-12."""
+    if supplement_clock_mode() == RESTART:
+        due = statutory_due(dossier, now)
+        return {"due_at": due, "original_due_at": due, "rescheduled_due_at": None}
+    calendar = calendar_for(dossier.competent_agency)
+    paused_at = dossier.paused_at
+    changes: dict[str, Any] = {}
+    for name in ("due_at", "original_due_at", "rescheduled_due_at"):
+        value = getattr(dossier, name)
+        if value is not None and paused_at is not None:
+            changes[name] = calendar.extend_for_pause(value, paused_at, now)
+    return changes
+
+
+def _on_resolve(dossier: Any, now: datetime, inputs: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {"finished_at": now, "result_kind": str(inputs["result_kind"]), "timeliness": ""}
+    if dossier.original_due_at is not None:
+        verdict = dossier_timeliness(now, dossier.original_due_at, time_zone(), dossier.rescheduled_due_at)
+        changes["timeliness"] = verdict.verdict.value
+    return changes
+
+
+def changes_for(dossier: Any, row: Transition, inputs: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Projection fields (other than status, sub-state and counters) that `row` sets at `now`."""
+    action = row.action
+    if action is Action.ACCEPT:
+        return _on_accept(dossier, now)
+    if action is Action.TRANSFER and row.source is DossierState.ACCEPTED:
+        return {"transferred_at": now}
+    if action is Action.RESUPPLY and row.target is DossierState.IN_PROCESS:
+        return _on_resupply(dossier, now)
+    if action is Action.APOLOGIZE:
+        # Form 04: the new date becomes the promise; the original stays for timeliness (OS-LATE-04).
+        return {"rescheduled_due_at": inputs["new_due_at"], "due_at": inputs["new_due_at"]}
+    if action is Action.RESOLVE:
+        return _on_resolve(dossier, now, inputs)
+    if action is Action.RETURN_RESULT:
+        return {"returned_at": now}
+    return {}
+
+
+def warnings_for(dossier: Any, row: Transition, now: datetime) -> list[str]:
+    """Lateness the rules flag but do not refuse (docs/dossier-states.md, "warnings rather than refusals")."""
+    found: list[str] = []
+    first_transfer = row.action is Action.TRANSFER and row.source is DossierState.ACCEPTED
+    if first_transfer and dossier.transfer_due_at is not None and now > dossier.transfer_due_at:
+        found.append("late_transfer")  # OS-XFER-02
+    if row.action is Action.REQUEST_SUPPLEMENT and row.source is DossierState.IN_PROCESS:
+        accepted = dossier.accepted_at
+        if accepted is not None and now > calendar_for(dossier.competent_agency).add_working_days(accepted, 3):
+            found.append("late_supplement_request")  # OS-SUPP-01
+    return found

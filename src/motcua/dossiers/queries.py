@@ -1,0 +1,115 @@
+"""Worklists: dossiers in the caller's agencies, filtered, keyset-paginated (ENGINEERING.md habit 1).
+
+Keyset (not offset) paging: each page is one indexed range scan whatever its depth, and rows
+inserted meanwhile never shift a page. The cursor is opaque base64 of (ordering, key, id).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import DateTimeField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import FieldError, ValidationFailed
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import scoped_agency_codes
+from motcua.dossiers.states import DossierState
+
+# Dossiers without a due time (not yet accepted) sort after every dated one.
+_NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+# States in which a passed due time means the dossier is overdue (its clock is running).
+RUNNING_STATES = (DossierState.ACCEPTED, DossierState.IN_PROCESS, DossierState.AWAITING_PAYMENT)
+ORDERINGS = ("due", "received")
+
+
+@dataclass(frozen=True)
+class DossierFilters:
+    status: str | None = None
+    agency: str | None = None
+    procedure: str | None = None
+    assignee: str | None = None
+    due_before: datetime | None = None
+    overdue: bool | None = None
+    order: str = "due"
+
+
+def _bad_cursor() -> ValidationFailed:
+    message = _("Con trỏ phân trang không hợp lệ.")
+    return ValidationFailed(message, [FieldError("cursor", "invalid", message)])
+
+
+def encode_cursor(order: str, key: datetime, pk: int) -> str:
+    raw = json.dumps({"o": order, "k": key.isoformat(), "i": pk}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: str) -> tuple[datetime, int]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key, pk = datetime.fromisoformat(data["k"]), int(data["i"])
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise _bad_cursor() from None
+    if data.get("o") != order or key.utcoffset() is None:
+        raise _bad_cursor()
+    return key, pk
+
+
+def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dossier]:
+    codes = scoped_agency_codes(user)
+    rows = Dossier.objects.filter(Q(competent_agency__code__in=codes) | Q(receiving_unit__code__in=codes))
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.agency:
+        rows = rows.filter(Q(competent_agency__code=filters.agency) | Q(receiving_unit__code=filters.agency))
+    if filters.procedure:
+        rows = rows.filter(procedure_version__procedure__procedure_code=filters.procedure)
+    if filters.assignee:
+        rows = rows.filter(assignee__username=filters.assignee)
+    if filters.due_before:
+        rows = rows.filter(due_at__lt=filters.due_before)
+    overdue = Q(due_at__lt=now, status__in=RUNNING_STATES)
+    if filters.overdue is True:
+        rows = rows.filter(overdue)
+    elif filters.overdue is False:
+        rows = rows.exclude(overdue)
+    return rows
+
+
+def list_dossiers(
+    user: Any, filters: DossierFilters, *, limit: int, cursor: str | None = None, now: datetime | None = None
+) -> tuple[list[Dossier], str | None]:
+    """One page of dossiers in agencies where `user` holds a role, and the cursor of the next page.
+
+    `order="due"`: earliest due first, undated last, by (due_at, id); `order="received"`: newest
+    first, by (received_at, id) descending.
+    """
+    if filters.order not in ORDERINGS:
+        raise ValidationFailed(
+            _("Thứ tự sắp xếp không hợp lệ."), [FieldError("order", "invalid", ", ".join(ORDERINGS))]
+        )
+    rows = _filtered(user, filters, now or timezone.now())
+    if filters.order == "due":
+        rows = rows.annotate(sort_key=Coalesce("due_at", Value(_NO_DUE, output_field=DateTimeField())))
+        if cursor:
+            key, pk = decode_cursor(cursor, "due")
+            rows = rows.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=pk))
+        rows = rows.order_by("sort_key", "id")
+    else:
+        rows = rows.annotate(sort_key=Coalesce("received_at", Value(_NO_DUE, output_field=DateTimeField())))
+        if cursor:
+            key, pk = decode_cursor(cursor, "received")
+            rows = rows.filter(Q(received_at__lt=key) | Q(received_at=key, id__lt=pk))
+        rows = rows.order_by("-received_at", "-id")
+    page = list(rows.select_related("procedure_version__procedure", "competent_agency", "assignee")[: limit + 1])
+    if len(page) <= limit:
+        return page, None
+    last = page[limit - 1]
+    return page[:limit], encode_cursor(filters.order, last.sort_key, last.pk)

@@ -1,0 +1,89 @@
+"""Dossier services: act on a dossier, list what the caller may do, find one (DESIGN.md rule 1).
+
+Intake lives in `intake.py` and is re-exported here; views and API handlers call these functions
+and nothing below them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound
+from motcua.dossiers import permissions
+from motcua.dossiers.engine import Actor, apply_transition, display_name, facts_of, stale_version
+from motcua.dossiers.intake import IntakeResult, receive_dossier
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.projection import PROJECTED, rebuild_projection
+from motcua.dossiers.states import DossierState, allowed_actions
+
+__all__ = [
+    "IntakeResult",
+    "actor_for",
+    "allowed_actions_for",
+    "get_dossier",
+    "perform_action",
+    "rebuild_projection",
+    "receive_dossier",
+]
+
+
+def actor_for(dossier: Dossier, user: Any) -> Actor:
+    return Actor(user=user, name=display_name(user), roles=permissions.roles_for(dossier, user))
+
+
+def get_dossier(code: str) -> Dossier:
+    found = Dossier.objects.select_related(
+        "procedure_version", "procedure_version__procedure", "receiving_unit", "competent_agency", "assignee"
+    ).filter(code=code.strip())
+    dossier: Dossier | None = found.first()
+    if dossier is None:
+        raise NotFound("unknown_dossier", _("Không tìm thấy hồ sơ có mã “%(code)s”.") % {"code": code})
+    return dossier
+
+
+def perform_action(
+    dossier: Dossier,
+    action: str,
+    user: Any,
+    inputs: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    *,
+    now: datetime | None = None,
+) -> DossierEvent:
+    """Fire `action` on `dossier` as `user`; one event, projection updated, `version` bumped.
+
+    Raises Forbidden (403, audited) without a role in the dossier's agencies; Conflict (409) for a
+    stale `expected_version`, an illegal action or a refusing guard; ValidationFailed (422) naming
+    each missing or invalid input.
+    """
+    now = now or timezone.now()
+    actor = actor_for(dossier, user)
+    if not actor.roles:
+        raise permissions.refuse(user, str(action), dossier.pk, dossier.code, dossier.competent_agency.code)
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "receiving_unit", "competent_agency")
+            .get(pk=dossier.pk)
+        )
+        if expected_version is not None and locked.version != expected_version:
+            raise stale_version(locked.version)
+        event = apply_transition(locked, action, actor, inputs, now)
+    for name in ("version", *PROJECTED):
+        setattr(dossier, name, getattr(locked, name))
+    return event
+
+
+def allowed_actions_for(dossier: Dossier, user: Any, *, now: datetime | None = None) -> list[str]:
+    """Actions `user` may take on `dossier` now (menus; the `allowed` list of a 409)."""
+    roles = permissions.roles_for(dossier, user)
+    if not roles:
+        return []
+    facts = facts_of(dossier, now or timezone.now())
+    return [action.value for action in allowed_actions(DossierState(dossier.status), roles.keys(), facts)]
