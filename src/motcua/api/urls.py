@@ -14,6 +14,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core.api import router as me_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import public_router as public_dossiers_router
+from motcua.dossiers.api import registers_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.organizations.api import router as organizations_router
 
@@ -33,6 +34,7 @@ api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("/me", me_router, tags=["auth"])
 api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/public/dossiers", public_dossiers_router, tags=["public"])
+api.add_router("/registers", registers_router, tags=["dossiers"])
 
 
 @api.exception_handler(DomainError)

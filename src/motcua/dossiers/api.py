@@ -1,5 +1,6 @@
-"""Dossier API: intake, worklist, detail, actions, history (/api/v1/dossiers) and public tracking
-(/api/v1/public/dossiers). Thin: every rule is in the services."""
+"""Dossier API: intake, worklist, detail, actions, history, printed forms (/api/v1/dossiers), the
+dossier register (/api/v1/registers) and public tracking (/api/v1/public/dossiers). Thin: every rule
+is in the services."""
 
 from __future__ import annotations
 
@@ -9,19 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from motcua.api.auth import token_or_session
 from motcua.api.pagination import page_of
 from motcua.api.schemas import ErrorOut, PageParams
 from motcua.core.errors import FieldError, Forbidden, ValidationFailed
-from motcua.dossiers import queries, services
+from motcua.dossiers import form_data, queries, services
 from motcua.dossiers.applicants import Applicant, Delegate
 from motcua.dossiers.files import MAX_FILE_BYTES, Upload
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.permissions import READ_SCOPE, WRITE_SCOPE, require_scope, roles_for
+from motcua.dossiers.permissions import READ_SCOPE, WRITE_SCOPE, require_scope, roles_for, scoped_agency_codes
 from motcua.dossiers.schemas import (
     ActionIn,
     DossierOut,
@@ -34,12 +35,22 @@ from motcua.dossiers.schemas import (
     public,
     summary,
 )
+from motcua.organizations.agencies import resolve_agency
 
 router = Router(auth=token_or_session)
 public_router = Router()
+registers_router = Router(auth=token_or_session)
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+PDF_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "Biểu mẫu dạng PDF (hiển thị trực tiếp).",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 # base64 of MAX_FILE_BYTES, so an oversized file is refused before it is decoded.
 _MAX_BASE64 = (MAX_FILE_BYTES + 2) // 3 * 4
 
@@ -185,3 +196,59 @@ def dossier_events(request: HttpRequest, code: str, page: Query[PageParams]) -> 
 )
 def public_dossier_status(request: HttpRequest, code: str) -> dict[str, Any]:
     return public(services.get_dossier(code))
+
+
+class FormParams(Schema):
+    copy_number: int = Field(
+        2, ge=1, le=2, description="Mẫu 01: liên 1 lưu tại Bộ phận Một cửa, liên 2 giao người nộp."
+    )
+
+
+class RegisterPath(Schema):
+    year: int = Field(ge=2000, le=2100)
+
+
+class RegisterParams(Schema):
+    unit: str = Field(max_length=40, description="Mã định danh nơi tiếp nhận (bộ phận một cửa).")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/{code}/forms/{number}",
+    response={200: None, **READ_ERRORS},
+    url_name="dossier_form",
+    operation_id="dossier_form",
+    summary="In biểu mẫu của hồ sơ (PDF): 01 tiếp nhận, 02 bổ sung, 03 từ chối, 04 xin lỗi, phiếu kiểm soát",
+    description=(
+        "`number` là số mẫu theo chế độ pháp lý của hồ sơ (NĐ 61/2018: 01-05; NĐ 118/2025: 01-04, 06) "
+        "hoặc tên khóa (`receipt`, `supplement_request`, `refusal`, `apology`, `control_slip`). "
+        "Mẫu chưa phát sinh hoặc không áp dụng: 404 `form_not_available`."
+    ),
+    openapi_extra=PDF_RESPONSE,
+)
+def dossier_form(request: HttpRequest, code: str, number: str, params: Query[FormParams]) -> HttpResponse:
+    dossier = _readable(request, code)
+    printed, content = form_data.dossier_form_pdf(dossier, number, copy=params.copy_number)
+    return _pdf(content, f"{dossier.code}-mau-{printed}.pdf")
+
+
+@registers_router.get(
+    "/{year}",
+    response={200: None, **READ_ERRORS},
+    url_name="dossier_register",
+    operation_id="dossier_register",
+    summary="Sổ theo dõi hồ sơ của một nơi tiếp nhận trong một năm (PDF, mẫu 06; 07 theo NĐ 118/2025)",
+    openapi_extra=PDF_RESPONSE,
+)
+def dossier_register(request: HttpRequest, path: Path[RegisterPath], params: Query[RegisterParams]) -> HttpResponse:
+    require_scope(request, READ_SCOPE)
+    unit = resolve_agency(params.unit)
+    if unit.code not in scoped_agency_codes(request.user):
+        raise Forbidden("not_in_agency_scope", _("Bạn không có vai trò nào tại nơi tiếp nhận này."))
+    printed, content = form_data.register_pdf(unit, path.year)
+    return _pdf(content, f"{unit.code}-so-theo-doi-{path.year}-mau-{printed}.pdf")

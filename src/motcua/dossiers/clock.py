@@ -15,6 +15,7 @@ from django.conf import settings
 from motcua.calendar.engine import WorkCalendar
 from motcua.calendar.services import calendar_for, time_zone
 from motcua.catalog.models import Channel, TimeLimitUnit
+from motcua.catalog.process_models import HOURS_PER_DAY, AllotmentUnit
 from motcua.dossiers.states import Action, DossierState, Transition
 from motcua.dossiers.timeliness import dossier_timeliness
 
@@ -39,6 +40,24 @@ def statutory_due(dossier: Any, start: datetime, calendar: WorkCalendar | None =
     if version.time_limit_unit == TimeLimitUnit.DAYS:
         return calendar.add_period(start, int(amount), "day")
     return calendar.add_working_days(start, amount)
+
+
+def allotment_due(start: datetime, amount: Decimal, unit: str, calendar: WorkCalendar) -> datetime:
+    """`start` plus an allotment in working days or working hours (OS-PROC-06).
+
+    Whole and half days follow the working-day rule (CAL-15); other fractions (0.25 day) are counted
+    as working hours, 8 to the day."""
+    amount = Decimal(amount)
+    if AllotmentUnit(unit) is AllotmentUnit.WORKING_HOURS:
+        return calendar.add_working_hours(start, amount)
+    if (amount * 2) % 1:
+        return calendar.add_working_hours(start, amount * HOURS_PER_DAY)
+    return calendar.add_working_days(start, amount)
+
+
+def step_due(step: Any, start: datetime, calendar: WorkCalendar) -> datetime:
+    """A process step's due time: `calendar.add(step_started_at, allotment)` (OS-PROC-06)."""
+    return allotment_due(start, step.allotment, step.allotment_unit, calendar)
 
 
 def _on_accept(dossier: Any, now: datetime) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Apply one transition to a locked dossier: one event, the projection, the audit link, one version.
 
 The state machine (`states.py`) decides what may happen; this module records what did. It is the
-only code that writes `DossierEvent` rows or the projection columns (DESIGN.md rule 3).
+only code that writes `DossierEvent` rows, the projection columns or the inter-agency parts
+(DESIGN.md rule 3). What the pinned internal process and the parts add to a transition is decided
+in `process_link.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.core import audit
 from motcua.core.context import current_actor
 from motcua.core.errors import Conflict, DomainError, FieldError, ValidationFailed
-from motcua.dossiers import clock, projection
+from motcua.dossiers import clock, process_link, projection
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import (
     Action,
@@ -116,18 +118,19 @@ def _json_safe(value: Any) -> Any:
 
 
 def _assignee_id(dossier: Dossier, inputs: Mapping[str, Any]) -> int:
-    """OS-PROC-01: the head assigns a handler of the competent agency (by username)."""
+    """OS-PROC-01: the head assigns a handler of the agency handling the dossier (by username): the
+    competent agency, or the agency whose inter-agency part is open."""
     username = str(inputs["assignee"]).strip()
     user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None or not has_role(user, Role.HANDLER, dossier.competent_agency):
+    if user is None or not has_role(user, Role.HANDLER, process_link.holder(dossier)):
         message = _("“%(name)s” không phải chuyên viên xử lý của cơ quan có thẩm quyền.") % {"name": username}
         raise ValidationFailed(message, [FieldError("assignee", "invalid", message)], code="invalid_inputs")
     return int(user.pk)
 
 
-def _find(dossier: Dossier, action: str, actor: Actor, inputs: dict[str, Any], now: datetime) -> Transition:
+def _action(action: str) -> Action:
     try:
-        action = Action(action)
+        return Action(action)
     except ValueError:
         allowed = [a.value for a in Action]
         raise ValidationFailed(
@@ -135,23 +138,31 @@ def _find(dossier: Dossier, action: str, actor: Actor, inputs: dict[str, Any], n
             [FieldError("action", "invalid", ", ".join(allowed))],
             code="invalid_inputs",
         ) from None
+
+
+def _find(dossier: Dossier, action: Action, roles: set[str], inputs: dict[str, Any], now: datetime) -> Transition:
     facts = facts_of(dossier, now, str(inputs.get("override_reason", "")))
     try:
-        return find_transition(DossierState(dossier.status), action, actor.roles.keys(), facts, inputs)
+        return find_transition(DossierState(dossier.status), action, roles, facts, inputs)
     except TransitionError as exc:
         raise domain_error(exc) from exc
 
 
 def _payload(
-    dossier: Dossier, row: Transition, inputs: dict[str, Any], changes: dict[str, Any], now: datetime
+    dossier: Dossier,
+    row: Transition,
+    inputs: dict[str, Any],
+    changes: dict[str, Any],
+    now: datetime,
+    link: process_link.Link,
 ) -> dict[str, Any]:
-    payload: dict[str, Any] = {"inputs": _json_safe(inputs), "set": projection.encode(changes)}
+    payload: dict[str, Any] = {"inputs": _json_safe(inputs), "set": projection.encode(changes), **link.payload}
     if row.form is not None:
         payload["form"] = row.form.value
     if row.action is Action.REQUEST_SUPPLEMENT:
         # The supplement episode (OS-SUPP-04): phase and the due time it interrupts.
         payload["supplement"] = {"phase": supplement_phase(row.source), "due_before": _json_safe(dossier.due_at)}
-    warnings = clock.warnings_for(dossier, row, now)
+    warnings = clock.warnings_for(dossier, row, now) + link.warnings
     if warnings:
         payload["warnings"] = warnings
     return payload
@@ -170,13 +181,18 @@ def apply_transition(
 ) -> DossierEvent:
     """Fire `action` on `dossier`, which the caller has locked in the current transaction."""
     values = coerce_inputs(inputs)
-    row = _find(dossier, action, actor, values, now)
+    verb = _action(action)
+    move = process_link.prepare(dossier, verb, actor.roles.keys(), values)
+    roles = process_link.machine_roles(dossier, verb, actor.roles.keys())
+    row = _find(dossier, verb, roles, values, now)
     changes = clock.changes_for(dossier, row, values, now)
+    link = process_link.effects(dossier, row, move, values, now)
+    changes.update(link.changes)
     if row.action is Action.ASSIGN:
         changes["assignee_id"] = _assignee_id(dossier, values)
     last = dossier.events.order_by("-seq").only("seq", "from_substate").first()
-    substate = substate_after(row, _resumable_substate(dossier, last), values)
-    role = sorted(row.roles & set(actor.roles))[0]
+    substate = link.substate if link.sets_substate else substate_after(row, _resumable_substate(dossier, last), values)
+    role = move.role if move is not None else sorted(row.roles & roles)[0]
     event: DossierEvent = DossierEvent.objects.create(
         dossier=dossier,
         seq=(last.seq if last is not None else 0) + 1,
@@ -192,9 +208,10 @@ def apply_transition(
         from_substate=dossier.substate,
         to_substate=substate.value if substate else "",
         reason=str(values.get("reason") or values.get("override_reason") or values.get("comment") or ""),
-        payload=_payload(dossier, row, values, changes, now),
+        payload=_payload(dossier, row, values, changes, now, link),
     )
     _project(dossier, event)
+    projection.write_parts(dossier, event.seq, event.payload)
     return event
 
 

@@ -99,6 +99,18 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     result_kind = models.CharField(_("loại kết quả"), max_length=12, choices=RESULT_CHOICES, blank=True)
     timeliness = models.CharField(_("đánh giá thời hạn"), max_length=10, choices=TIMELINESS_CHOICES, blank=True)
+    # The internal process pinned at acceptance and the step the dossier is at (OS-CAT-03/05, OS-PROC-06).
+    process_template = models.ForeignKey(
+        "catalog.ProcessTemplate",
+        verbose_name=_("quy trình nội bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    current_step = models.CharField(_("bước quy trình hiện tại"), max_length=50, blank=True)
+    step_started_at = models.DateTimeField(_("bắt đầu bước lúc"), null=True, blank=True)
+    step_due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
 
     version = models.PositiveIntegerField(_("phiên bản dữ liệu"), default=0)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
@@ -113,6 +125,8 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "received_at", "id"], name="dossier_agency_received"),
             models.Index(fields=["receiving_unit", "received_at", "id"], name="dossier_unit_received"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            # "My dossiers due soon": one index range per assignee and running state.
+            models.Index(fields=["assignee", "status", "due_at", "id"], name="dossier_assignee_status_due"),
         ]
 
     def __str__(self) -> str:
@@ -219,6 +233,37 @@ class DossierEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("dossier events are append-only")
+
+
+class DossierAgencyPart(models.Model):
+    """The part of an inter-agency dossier (liên thông) handled by one other agency (OS-PROC-04/05, OS-XFER-03).
+
+    Opened when the dossier is handed over to that agency, closed when it is handed back (or on to
+    the next agency) or resolved; timed against `due_at`. A projection of the hand-over events,
+    written by `engine.apply_transition` only; `projection.fold_parts` recomputes it.
+    """
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="agency_parts")
+    agency = models.ForeignKey(
+        "organizations.Agency", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="dossier_parts"
+    )
+    opened_seq = models.PositiveIntegerField(_("mở bởi sự kiện số"))
+    started_at = models.DateTimeField(_("nhận hồ sơ lúc"))
+    due_at = models.DateTimeField(_("hạn xử lý phần việc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    verdict = models.CharField(_("đánh giá thời hạn"), max_length=10, choices=TIMELINESS_CHOICES, blank=True)
+
+    class Meta:
+        verbose_name = _("phần việc liên thông")
+        verbose_name_plural = _("phần việc liên thông")
+        ordering = ["dossier", "opened_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "opened_seq"], name="dossier_agency_part_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["agency", "finished_at"], name="dossier_part_agency_open")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} @ {self.agency_id} ({self.opened_seq})"
 
 
 class DossierCodeCounter(models.Model):

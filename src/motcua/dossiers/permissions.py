@@ -16,10 +16,14 @@ WRITE_SCOPE = "dossiers:write"
 
 
 def dossier_agency_codes(dossier: Any) -> tuple[str, ...]:
-    """The competent agency first, then the receiving unit when it is another agency (OS-INTAKE-11)."""
+    """The competent agency first, then the receiving unit when it is another agency (OS-INTAKE-11),
+    then each agency whose inter-agency part is open (OS-PROC-04/05: the dossier is handed to it)."""
     codes = [dossier.competent_agency.code]
     if dossier.receiving_unit.code not in codes:
         codes.append(dossier.receiving_unit.code)
+    if getattr(dossier, "pk", None) is not None:
+        open_parts = dossier.agency_parts.filter(finished_at=None).order_by("opened_seq")
+        codes.extend(code for code in open_parts.values_list("agency__code", flat=True) if code not in codes)
     return tuple(codes)
 
 

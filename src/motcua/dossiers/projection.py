@@ -34,6 +34,10 @@ PROJECTED: tuple[str, ...] = (
     "returned_at",
     "result_kind",
     "timeliness",
+    "process_template_id",
+    "current_step",
+    "step_started_at",
+    "step_due_at",
 )
 # Fields a transition may set through `payload["set"]`; the others follow from the action.
 SETTABLE: frozenset[str] = frozenset(
@@ -49,8 +53,14 @@ SETTABLE: frozenset[str] = frozenset(
         "returned_at",
         "result_kind",
         "timeliness",
+        "process_template_id",
+        "current_step",
+        "step_started_at",
+        "step_due_at",
     }
 )
+# One inter-agency part (`DossierAgencyPart`) as a plain mapping; `opened_seq` identifies it.
+PART_FIELDS: tuple[str, ...] = ("opened_seq", "agency_id", "started_at", "due_at", "finished_at", "verdict")
 PAUSED_STATES = frozenset({DossierState.SUPPLEMENT_REQUESTED.value, DossierState.AWAITING_PAYMENT.value})
 
 
@@ -58,6 +68,7 @@ def initial() -> dict[str, Any]:
     """The projection of a dossier with no events (a draft)."""
     state: dict[str, Any] = dict.fromkeys(PROJECTED)
     state.update(status=DossierState.DRAFT.value, substate="", paused_from="", result_kind="", timeliness="")
+    state.update(current_step="")
     state.update(supplement_count=0, apology_count=0)
     return state
 
@@ -123,10 +134,74 @@ def fold(events: Iterable[Any]) -> dict[str, Any]:
 
 
 def rebuild_projection(dossier: Any, *, save: bool = False) -> dict[str, Any]:
-    """Recompute the projection from `dossier`'s events; with `save`, write it to the columns."""
-    state = fold(dossier.events.order_by("seq"))
+    """Recompute the projection from `dossier`'s events; with `save`, write it to the columns (and
+    rewrite the inter-agency parts)."""
+    events = list(dossier.events.order_by("seq"))
+    state = fold(events)
     if save:
         type(dossier).objects.filter(pk=dossier.pk).update(**state)
         for name, value in state.items():
             setattr(dossier, name, value)
+        dossier.agency_parts.all().delete()
+        for part in fold_parts(events):
+            dossier.agency_parts.create(**part)
     return state
+
+
+# --- inter-agency parts (OS-PROC-04/05) --------------------------------------------------------------
+# A hand-over event carries `payload["parts"]` = {"close": {agency_id, finished_at, verdict},
+# "open": {agency_id, started_at, due_at}} (either or both); `apply_parts` and `write_parts` are the
+# in-memory and the stored application of the same operations.
+
+
+def _part_ops(payload: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    ops = payload.get("parts") or {}
+    close, opened = ops.get("close"), ops.get("open")
+    return (decode(close) if close else None), (decode(opened) if opened else None)
+
+
+def apply_parts(parts: Iterable[Mapping[str, Any]], seq: int, payload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The parts after the event numbered `seq`."""
+    new = [dict(part) for part in parts]
+    close, opened = _part_ops(payload)
+    if close is not None:
+        for part in new:
+            if part["finished_at"] is None and part["agency_id"] == close["agency_id"]:
+                part.update(finished_at=close["finished_at"], verdict=close["verdict"])
+    if opened is not None:
+        new.append(
+            {
+                "opened_seq": seq,
+                "agency_id": opened["agency_id"],
+                "started_at": opened["started_at"],
+                "due_at": opened["due_at"],
+                "finished_at": None,
+                "verdict": "",
+            }
+        )
+    return new
+
+
+def fold_parts(events: Iterable[Any]) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for event in events:
+        parts = apply_parts(parts, event.seq, event.payload)
+    return parts
+
+
+def current_parts(dossier: Any) -> list[dict[str, Any]]:
+    """The stored parts of `dossier`, oldest first."""
+    return [dict(row) for row in dossier.agency_parts.order_by("opened_seq").values(*PART_FIELDS)]
+
+
+def write_parts(dossier: Any, seq: int, payload: Mapping[str, Any]) -> None:
+    """Store the part operations of the event numbered `seq` (called by the engine only)."""
+    close, opened = _part_ops(payload)
+    if close is not None:
+        dossier.agency_parts.filter(agency_id=close["agency_id"], finished_at=None).update(
+            finished_at=close["finished_at"], verdict=close["verdict"]
+        )
+    if opened is not None:
+        dossier.agency_parts.create(
+            opened_seq=seq, agency_id=opened["agency_id"], started_at=opened["started_at"], due_at=opened["due_at"]
+        )

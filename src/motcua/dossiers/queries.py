@@ -74,7 +74,8 @@ def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dos
     if filters.assignee:
         rows = rows.filter(assignee__username=filters.assignee)
     if filters.due_before:
-        rows = rows.filter(due_at__lt=filters.due_before)
+        # "Due before" is a worklist question: only dossiers whose clock is still running.
+        rows = rows.filter(due_at__lt=filters.due_before, status__in=RUNNING_STATES)
     overdue = Q(due_at__lt=now, status__in=RUNNING_STATES)
     if filters.overdue is True:
         rows = rows.filter(overdue)

@@ -65,6 +65,11 @@ class ActionIn(Schema):
     recipient: str | None = Field(None, max_length=40)
     assignee: str | None = Field(None, max_length=150)
     step: str | None = Field(None, max_length=100)
+    transition: str | None = Field(None, max_length=100, description="Mã chuyển bước của quy trình nội bộ.")
+    allotment: float | None = Field(None, ge=0, description="Số ngày làm việc cho phần việc của cơ quan nhận.")
+    note: str | None = Field(None, max_length=4000)
+    reference: str | None = Field(None, max_length=200)
+    attachments: list[str] | None = Field(None, description="Tên hoặc mã tài liệu đính kèm.")
     substate: str | None = None
     fees: list[dict[str, Any]] | None = None
     payment_ref: str | None = Field(None, max_length=200)
@@ -116,6 +121,16 @@ class DossierSummaryOut(Schema):
     due_at: datetime | None
 
 
+class AgencyPartOut(Schema):
+    """One other agency's part of an inter-agency dossier (OS-PROC-04/05), timed."""
+
+    agency: AgencyRefOut
+    started_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+    verdict: str | None
+
+
 class DossierOut(DossierSummaryOut):
     version: int
     procedure_version: int
@@ -138,6 +153,10 @@ class DossierOut(DossierSummaryOut):
     apology_count: int
     allowed_actions: list[str]
     components: list[ComponentOut]
+    current_step: str | None = Field(None, description="Mã bước hiện tại của quy trình nội bộ.")
+    step_started_at: datetime | None = None
+    step_due_at: datetime | None = Field(None, description="Hạn của bước hiện tại (OS-PROC-06).")
+    parts: list[AgencyPartOut] = Field(default_factory=list, description="Phần việc của các cơ quan liên thông.")
 
 
 class DossierPageOut(Schema):
@@ -222,6 +241,16 @@ def _component(component: Any) -> dict[str, Any]:
     }
 
 
+def _part(part: Any) -> dict[str, Any]:
+    return {
+        "agency": _agency(part.agency),
+        "started_at": part.started_at,
+        "due_at": part.due_at,
+        "finished_at": part.finished_at,
+        "verdict": part.verdict or None,
+    }
+
+
 def detail(dossier: Dossier, allowed_actions: list[str]) -> dict[str, Any]:
     data = summary(dossier)
     delegate = None
@@ -250,6 +279,10 @@ def detail(dossier: Dossier, allowed_actions: list[str]) -> dict[str, Any]:
         timeliness=dossier.timeliness or None,
         allowed_actions=allowed_actions,
         components=[_component(c) for c in dossier.components.select_related("required_document")],
+        current_step=dossier.current_step or None,
+        step_started_at=dossier.step_started_at,
+        step_due_at=dossier.step_due_at,
+        parts=[_part(p) for p in dossier.agency_parts.select_related("agency").order_by("opened_seq")],
     )
     for name in (
         "submitted_at",

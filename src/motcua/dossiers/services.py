@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
-from motcua.dossiers import permissions
+from motcua.dossiers import permissions, process_link
 from motcua.dossiers.engine import Actor, apply_transition, display_name, facts_of, stale_version
 from motcua.dossiers.intake import IntakeResult, receive_dossier
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.projection import PROJECTED, rebuild_projection
-from motcua.dossiers.states import DossierState, allowed_actions
 
 __all__ = [
     "IntakeResult",
@@ -86,4 +85,4 @@ def allowed_actions_for(dossier: Dossier, user: Any, *, now: datetime | None = N
     if not roles:
         return []
     facts = facts_of(dossier, now or timezone.now())
-    return [action.value for action in allowed_actions(DossierState(dossier.status), roles.keys(), facts)]
+    return [action.value for action in process_link.allowed_for(dossier, roles.keys(), facts)]

@@ -147,6 +147,10 @@ S, A = DossierState, Action
 _INTAKE = (Role.INTAKE_OFFICER,)
 _LEADERS = (Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER)
 _PROCESSORS = (Role.HANDLER, *_LEADERS)
+# Process steps may also be performed at the one-stop unit or by the clerk (docs/processes.md); the
+# engine lets these two roles move a step only when the dossier's pinned process names them
+# (`process_link.machine_roles`), so dossiers without a process keep the processors only.
+_STEP_MOVERS = (*_PROCESSORS, Role.INTAKE_OFFICER, Role.CLERK)
 # A result is ready once a leader signed it or the clerk issued it (OS-FN-02); `system` covers the
 # signing/issuance event arriving from the documents app.
 _RESOLVERS = (*_LEADERS, Role.CLERK, Role.SYSTEM)
@@ -173,8 +177,8 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
     _t(S.IN_PROCESS, A.ASSIGN, _LEADERS, S.IN_PROCESS, requires=("assignee",),
        substate=ProcessingSubstate.ASSIGNED),
     _t(S.IN_PROCESS, A.START_STEP, _PROCESSORS, S.IN_PROCESS, requires=("step", "substate")),
-    _t(S.IN_PROCESS, A.COMPLETE_STEP, _PROCESSORS, S.IN_PROCESS, requires=("step",)),
-    _t(S.IN_PROCESS, A.SEND_BACK, _PROCESSORS, S.IN_PROCESS, requires=("step", "substate", "comment")),
+    _t(S.IN_PROCESS, A.COMPLETE_STEP, _STEP_MOVERS, S.IN_PROCESS, requires=("step",)),
+    _t(S.IN_PROCESS, A.SEND_BACK, _STEP_MOVERS, S.IN_PROCESS, requires=("step", "substate", "comment")),
     _t(S.IN_PROCESS, A.TRANSFER, _PROCESSORS, S.IN_PROCESS, requires=("recipient",),
        substate=ProcessingSubstate.INTERAGENCY),
     _t(S.IN_PROCESS, A.APOLOGIZE, _LEADERS, S.IN_PROCESS, "apology_allowed", ("reason", "new_due_at"),

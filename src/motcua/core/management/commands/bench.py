@@ -20,7 +20,7 @@ from django.db import connection
 
 from motcua.core.bench import BenchResult
 
-SUITES = ["motcua.core.bench_audit", "motcua.calendar.bench", "motcua.catalog.bench"]
+SUITES = ["motcua.core.bench_audit", "motcua.calendar.bench", "motcua.catalog.bench", "motcua.dossiers.bench"]
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

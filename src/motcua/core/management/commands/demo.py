@@ -41,6 +41,8 @@ class Command(BaseCommand):
             subprocess.Popen([python, "-m", "motcua", "worker"]),  # noqa: S603  (our own interpreter)
             # Periodic sweep of the notification outbox (retries with backoff).
             subprocess.Popen([python, "-m", "motcua", "deliver-notifications"]),  # noqa: S603
+            # Periodic deadline watch: due-soon and overdue alerts (OS-LATE-04).
+            subprocess.Popen([python, "-m", "motcua", "watch-deadlines"]),  # noqa: S603
             subprocess.Popen(  # noqa: S603
                 [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"]
             ),

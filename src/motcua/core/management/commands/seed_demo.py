@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from motcua.demo.seed import seed_demo
+from motcua.dossiers.demo_history import generate_history
 
 
 class Command(BaseCommand):
@@ -19,4 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed_demo(password=options.get("password"), log=self.stdout.write)
+        # A believable past for the worklists and reports (first run only; idempotent).
+        generate_history(log=self.stdout.write)
         self.stdout.write("Demo province ready.")
