@@ -36,3 +36,76 @@ def _vietnamese():
     """A request with Accept-Language: en leaves English active in the thread; every test starts in Vietnamese."""
     with translation.override("vi"):
         yield
+
+
+# --- Browser tests ------------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (/usr/bin/chromium, installed by .ci/run); Playwright's own
+# browser download is not used. A missing browser is an error, not a skip: a skipped UI suite hides gaps.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
+    # itself (factories, assertions) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) on a desktop viewport, Vietnamese first."""
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized context (375 x 740, touch) for the portal's mobile paths."""
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """`axe(page)` lists the page's serious and critical accessibility violations (empty when clean)."""
+    return axe_violations
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core (bundled by axe-playwright-python) in the page; return the violations of the given impacts
+    as readable lines, so a failing assertion names the rule and the element."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in impacts:
+            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return found

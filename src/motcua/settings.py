@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.notifications",
     "motcua.dossiers",
+    "motcua.signing",
+    "motcua.reports",
+    "motcua.payments",
+    "motcua.workspace",
+    "motcua.portal",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

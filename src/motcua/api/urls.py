@@ -17,6 +17,9 @@ from motcua.dossiers.api import public_router as public_dossiers_router
 from motcua.dossiers.api import registers_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.organizations.api import router as organizations_router
+from motcua.payments.api import router as payments_router
+from motcua.reports.api import router as reports_router
+from motcua.signing.api import router as signing_router
 
 api = NinjaAPI(
     title="motcua API",
@@ -35,6 +38,9 @@ api.add_router("/me", me_router, tags=["auth"])
 api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/public/dossiers", public_dossiers_router, tags=["public"])
 api.add_router("/registers", registers_router, tags=["dossiers"])
+api.add_router("/signatures", signing_router, tags=["signatures"])
+api.add_router("/reports", reports_router, tags=["reports"])
+api.add_router("/payments", payments_router, tags=["payments"])
 
 
 @api.exception_handler(DomainError)

@@ -1,0 +1,1 @@
+"""Payment provider registry, gateway adapters (VNPay-style, PayGov-style, fake), IPN handling."""

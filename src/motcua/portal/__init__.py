@@ -1,0 +1,1 @@
+"""Citizens' web screens at /: catalog, accounts, online submission, tracking, rating, feedback."""

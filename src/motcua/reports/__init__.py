@@ -1,0 +1,1 @@
+"""Periodic TTHC report, QĐ 766 index, dashboards, public transparency, exports."""

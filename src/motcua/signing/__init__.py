@@ -1,0 +1,1 @@
+"""Certificate registry, signing keys (PKCS#12, PKCS#11), PAdES signing and verification."""

@@ -1,0 +1,1 @@
+"""Officials' web screens under /can-bo/: reception, worklists, dossier page, leader views, return desk."""
