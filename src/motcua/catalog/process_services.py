@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,11 +232,10 @@ def process_in_force(
     The agency's own template wins over the one for any agency; NotFound when there is neither."""
     day = _local_date(at)
     found = ProcessTemplate.objects.filter(in_force_filter(day), procedure__procedure_code=procedure_code.strip())
+    found = found.filter(Q(agency__code=agency_code) | Q(agency=None)) if agency_code else found.filter(agency=None)
     found = found.select_related("procedure", "agency").prefetch_related("steps", "transitions")
-    found = found.order_by("-valid_from", "-number")
-    template = (found.filter(agency__code=agency_code).first() if agency_code else None) or found.filter(
-        agency=None
-    ).first()
+    # One query: the agency's own template sorts before the generic one (NULL agency last).
+    template = found.order_by(F("agency_id").asc(nulls_last=True), "-valid_from", "-number").first()
     if template is None:
         message = _("Thủ tục %(code)s chưa có quy trình nội bộ có hiệu lực vào ngày %(day)s.") % {
             "code": procedure_code,

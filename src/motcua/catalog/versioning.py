@@ -206,18 +206,27 @@ def unknown_procedure(code: str) -> NotFound:
     return NotFound("unknown_procedure", _("Không tìm thấy thủ tục có mã “%(code)s”.") % {"code": code})
 
 
-def version_in_force(procedure_code: str, at: dt.datetime | dt.date | None = None) -> ProcedureVersion:
-    """The version a dossier received at `at` (default now, Asia/Ho_Chi_Minh date) must pin."""
+def version_in_force(
+    procedure_code: str, at: dt.datetime | dt.date | None = None, *, relations: tuple[str, ...] | None = None
+) -> ProcedureVersion:
+    """The version a dossier received at `at` (default now, Asia/Ho_Chi_Minh date) must pin.
+
+    `relations` narrows what is prefetched (intake needs only agencies and documents); the
+    default loads everything a procedure page shows."""
     day = _local_date(at)
-    procedure = Procedure.objects.filter(procedure_code=procedure_code.strip()).first()
-    if procedure is None:
-        raise unknown_procedure(procedure_code)
+    code = procedure_code.strip()
     found = (
-        versions_with_relations(procedure.versions.filter(in_force_filter(day)))
+        versions_with_relations(
+            ProcedureVersion.objects.filter(in_force_filter(day), procedure__procedure_code=code), relations
+        )
         .order_by("-valid_from", "-number")
         .first()
     )
     if found is None:
+        # Only the failure path pays for telling "unknown" from "not in force".
+        procedure = Procedure.objects.filter(procedure_code=code).first()
+        if procedure is None:
+            raise unknown_procedure(procedure_code)
         raise NotFound(
             "procedure_not_in_force",
             _("Thủ tục %(code)s không có phiên bản nào có hiệu lực vào ngày %(day)s.")
@@ -226,7 +235,12 @@ def version_in_force(procedure_code: str, at: dt.datetime | dt.date | None = Non
     return found
 
 
-def versions_with_relations(queryset: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
+ALL_RELATIONS = ("agencies", "documents", "fees", "legal_bases", "results")
+
+
+def versions_with_relations(
+    queryset: QuerySet[ProcedureVersion], relations: tuple[str, ...] | None = None
+) -> QuerySet[ProcedureVersion]:
     return queryset.select_related("procedure", "sector").prefetch_related(
-        "agencies", "documents", "fees", "legal_bases", "results"
+        *(ALL_RELATIONS if relations is None else relations)
     )

@@ -58,7 +58,8 @@ def record(
 ) -> AuditRecord:
     """Append one record inside the caller's transaction (or a new one)."""
     actor = current_actor()
-    with transaction.atomic():
+    # No savepoint: a failed append must fail the caller's whole transaction, never be skipped.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditRecord(
             seq=head.last_seq + 1,

@@ -10,6 +10,7 @@ records), which real code must never do; only the query's shape and the table's 
 from __future__ import annotations
 
 import base64
+import multiprocessing
 import os
 import random
 import resource
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -40,6 +41,7 @@ from motcua.dossiers.vocabulary import Role
 from motcua.organizations.models import Agency, AgencyKind, AgencyLevel, Official, RoleAssignment
 
 SERVICE_INTAKES = 300
+PARALLEL_INTAKES = 400
 API_INTAKES = 200
 WORKLIST_CALLS = 200
 LIST_REQUESTS = 200
@@ -111,6 +113,11 @@ def setup() -> Setup:
     RequiredDocument.objects.create(version=version, code="ANH", name="Ảnh chân dung", originals=1, order=1)
     versioning.publish(version)
     officer = _user("bench.motcua", agencies[0], [Role.INTAKE_OFFICER])
+    # The same officer may receive at every unit, so parallel intake can spread over counters.
+    official = officer.official
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(official=official, role=Role.INTAKE_OFFICER, agency=a) for a in agencies[1:]]
+    )
     return Setup(agencies, version, officer, _handlers(agencies))
 
 
@@ -145,6 +152,53 @@ def bench_intake_service(world: Setup) -> BenchResult:
         throughput_per_s=round(rate, 1),
         target=">= 200/s",
         note="counter intake: code, files, submit + accept events, audit",
+    )
+
+
+def _parallel_intakes(job: tuple[int, int, int, int]) -> tuple[float, float]:
+    """One forked process receiving `count` dossiers at one unit; returns its (start, end) clock."""
+    unit_pk, officer_pk, first, count = job
+    connections.close_all()  # never share the parent's connection with a forked child
+    unit = Agency.objects.get(pk=unit_pk)
+    officer = get_user_model().objects.get(pk=officer_pk)
+
+    def call(i: int) -> object:
+        return receive_dossier(
+            procedure_code=PROCEDURE_CODE,
+            channel="counter",
+            receiving_unit=unit,
+            applicant=_applicant(i),
+            components=_components(),
+            user=officer,
+            accept=True,
+        )
+
+    call(first - 1)  # warm this process's caches
+    started = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes
+    for i in range(first, first + count):
+        call(i)
+    finished = time.perf_counter()
+    connections.close_all()
+    return started, finished
+
+
+def bench_intake_parallel(world: Setup, processes: int) -> BenchResult | None:
+    """Intake throughput of several processes at once, each at its own counter (PostgreSQL only:
+    the in-memory SQLite scratch database cannot be shared between processes)."""
+    if connection.vendor != "postgresql":
+        return None
+    per = PARALLEL_INTAKES // processes
+    jobs = [(world.agencies[k + 1].pk, world.officer.pk, 100_000 * (k + 1), per) for k in range(processes)]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        spans = pool.map(_parallel_intakes, jobs)
+    elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
+    return BenchResult(
+        f"dossier intake, {processes} processes in parallel",
+        f"{per * processes} dossiers at {processes} counters, 2 files each",
+        throughput_per_s=round(per * processes / elapsed, 1),
+        target=">= 200/s",
+        note="receive_dossier + accept; forked processes, one connection each",
     )
 
 
@@ -373,6 +427,10 @@ def run(log: Any = _stderr) -> list[BenchResult]:
     """All dossier benchmarks; `log` receives the generation time and the EXPLAIN plans."""
     world = setup()
     results = [bench_intake_service(world)]
+    for processes in (2, 4):
+        parallel = bench_intake_parallel(world, processes)
+        if parallel is not None:
+            results.append(parallel)
     client = Client()
     client.force_login(world.officer)
     results.append(bench_intake_api(world, client))

@@ -69,7 +69,8 @@ def allocate_code(receiving_unit: Any, received_at: datetime, width: int | None 
     Call inside the intake transaction so the counter stays locked until the dossier is committed.
     """
     day = intake_day(received_at)
-    with transaction.atomic():
+    # No savepoint of its own: inside the intake transaction a failure undoes the whole intake anyway.
+    with transaction.atomic(savepoint=False):
         counter = _locked_counter(receiving_unit.pk, day)
         counter.last_value += 1
         counter.save(update_fields=["last_value"])

@@ -190,7 +190,7 @@ def apply_transition(
     changes.update(link.changes)
     if row.action is Action.ASSIGN:
         changes["assignee_id"] = _assignee_id(dossier, values)
-    last = dossier.events.order_by("-seq").only("seq", "from_substate").first()
+    last = dossier.events.order_by("-seq").only("dossier_id", "seq", "from_substate").first()
     substate = link.substate if link.sets_substate else substate_after(row, _resumable_substate(dossier, last), values)
     role = move.role if move is not None else sorted(row.roles & roles)[0]
     event: DossierEvent = DossierEvent.objects.create(

@@ -205,7 +205,7 @@ def receive_dossier(
     competent = _agency(competent_agency) if competent_agency is not None else unit
     actor = _intake_actor(channel, unit, user, (applicant.name or "").strip())
     received_at = _received_at(channel, unit, submitted_at or now)
-    version = version_in_force(procedure_code, at=received_at)
+    version = version_in_force(procedure_code, at=received_at, relations=("agencies", "documents"))
     applicant, delegate = normalised(applicant), normalised_delegate(delegate)
     files, matched = _validate(version, channel, competent, applicant, delegate, components, accept)
     try:
