@@ -43,7 +43,7 @@ from motcua.organizations.models import Agency, RoleAssignment
 HISTORY_WORKING_DAYS = 85  # about four months
 PER_WORKING_DAY = 12  # a smaller history is packed into fewer recent days (at least MIN_WORKING_DAYS)
 # ~50 ms of CPU a dossier on SQLite (2-core machine, Nov 2026 services): 1,000 fit in about a minute.
-DEFAULT_COUNT = 1000
+DEFAULT_COUNT = 3000
 MIN_WORKING_DAYS = 10
 LEADERS = (Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER)
 ONLINE = "online"

@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo.seed import demo_accounts, demo_password
+from motcua.dossiers.demo_history import DEFAULT_COUNT
+from motcua.dossiers.models import Dossier
 
 
 class Command(BaseCommand):
@@ -24,19 +26,36 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="Prepare the database and exit.")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_COUNT,
+            help=f"Dossiers of demo history on the first run (default {DEFAULT_COUNT}; 0 for none).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write("motcua demo: preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("seed_demo", verbosity=1)
+        call_command("seed_demo", verbosity=1, history=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        history = options["history"] if not Dossier.objects.exists() else 0
         if options["no_serve"]:
+            if history:
+                call_command("demo_history", count=history)
             return
-        self._serve(options["host"], options["port"])
+        self._serve(options["host"], options["port"], history)
 
-    def _serve(self, host: str, port: int) -> None:
+    def _serve(self, host: str, port: int, history: int) -> None:
         python = sys.executable
+        # The past is generated through the real services (a few minutes for thousands of dossiers),
+        # so it runs beside the server: the site is usable at once and the worklists fill up.
+        background = []
+        if history:
+            self.stdout.write(f"Demo history: {history:,} dossiers are being generated in the background.")
+            background.append(
+                subprocess.Popen([python, "-m", "motcua", "demo-history", "--count", str(history)])  # noqa: S603
+            )
         children = [
             subprocess.Popen([python, "-m", "motcua", "worker"]),  # noqa: S603  (our own interpreter)
             # Periodic sweep of the notification outbox (retries with backoff).
@@ -63,10 +82,10 @@ class Command(BaseCommand):
                     raise CommandError("A demo process stopped unexpectedly; see the log above.")
                 time.sleep(0.5)
         finally:
-            for child in children:
+            for child in children + background:
                 if child.poll() is None:
                     child.terminate()
-            for child in children:
+            for child in children + background:
                 try:
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from motcua.demo.seed import seed_demo
-from motcua.dossiers.demo_history import generate_history
+from motcua.dossiers.demo_history import DEFAULT_COUNT, generate_history
 
 
 class Command(BaseCommand):
@@ -17,9 +17,16 @@ class Command(BaseCommand):
             help="Password for new demo accounts (default: MOTCUA_DEMO_PASSWORD "
             "or 'motcua-demo'). Existing accounts keep theirs.",
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_COUNT,
+            help=f"Dossiers of demo history to generate on the first run (default {DEFAULT_COUNT}; 0 for none).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed_demo(password=options.get("password"), log=self.stdout.write)
         # A believable past for the worklists and reports (first run only; idempotent).
-        generate_history(log=self.stdout.write)
+        if options["history"] > 0:
+            generate_history(options["history"], log=self.stdout.write)
         self.stdout.write("Demo province ready.")
