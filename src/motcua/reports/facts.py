@@ -1,0 +1,268 @@
+"""Report facts derived from a dossier's events (RPT-PER-02/06, OS-STATE, OS-LATE, OS-SUPP).
+
+`derive` is a pure fold over one dossier's events (in `seq` order): it returns one `Part` for the
+dossier at its competent agency (part 0, from acceptance to the first resolve / withdraw / stop)
+and one for each inter-agency part (from hand-over to hand-back, resolve, withdraw or stop).
+
+"At a cut-off T" always means after every event strictly before T, so a period [S, E) owns the
+events with S <= occurred_at < E and the next period starts where this one ends (B(n+1) = E(n)).
+Between two events the state is constant for T in (t_i, t_{i+1}]; a part is overdue there when it is
+unfinished, its clock runs (not waiting for a supplement or a payment) and its due time is before T,
+which gives the spans (max(t_i, due), t_{i+1}].
+
+`refresh_dossier` writes the facts of one dossier; it runs in the transaction of every new event
+(a `post_save` receiver on `DossierEvent`, connected in `apps.py`), so the facts can never lag.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from motcua.reports.models import EndKind, ReportFact, ReportSpan, SpanKind
+
+PAUSED = frozenset({"supplement_requested", "awaiting_payment"})
+ENDS = {"withdrawn": EndKind.WITHDRAWN.value, "stopped": EndKind.STOPPED.value}
+MAIN = 0
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+@dataclass
+class Part:
+    """One dossier at one agency, as the events tell it."""
+
+    part_seq: int
+    agency_id: int | None  # None: the competent agency (filled in by the caller)
+    accepted_at: datetime
+    due_at: datetime | None = None
+    finished_at: datetime | None = None
+    end_kind: str = ""
+    verdict: str = ""
+    late_with_apology: bool = False
+    refusal: bool = False
+    supplement_count: int = 0
+    spans: list[tuple[str, datetime, datetime | None]] = field(default_factory=list)
+    first: int = 0  # index of the opening event
+    last: int | None = None  # index of the closing event
+
+
+@dataclass
+class Moment:
+    """The state after event number `index`."""
+
+    at: datetime
+    state: str
+    due_at: datetime | None
+
+
+def _add_span(spans: list[tuple[str, datetime, datetime | None]], kind: str, lo: datetime, hi: datetime | None) -> None:
+    if hi is not None and lo >= hi:
+        return
+    for i in range(len(spans) - 1, -1, -1):  # merge with the previous span of the same kind when they touch
+        if spans[i][0] == kind:
+            if spans[i][2] is not None and spans[i][2] == lo:
+                spans[i] = (kind, spans[i][1], hi)
+                return
+            break
+    spans.append((kind, lo, hi))
+
+
+def _spans(part: Part, moments: Sequence[Moment], *, own_due: bool) -> None:
+    end = part.last if part.last is not None else len(moments)
+    for i in range(part.first, end):
+        moment = moments[i]
+        hi = moments[i + 1].at if i + 1 < len(moments) else None
+        if part.last is not None and i + 1 == part.last:
+            hi = moments[part.last].at
+        if moment.state == "supplement_requested":
+            _add_span(part.spans, SpanKind.SUPPLEMENT.value, moment.at, hi)
+        due = moment.due_at if own_due else part.due_at
+        if moment.state not in PAUSED and due is not None:
+            _add_span(part.spans, SpanKind.OVERDUE.value, max(moment.at, due), hi)
+
+
+def _close_main(main: Part, event: Any, index: int, rescheduled: datetime | None) -> None:
+    main.finished_at, main.last = event.occurred_at, index
+    if event.action == "resolve":
+        changed = (event.payload or {}).get("set", {})
+        main.end_kind = EndKind.RESOLVED.value
+        main.verdict = str(changed.get("timeliness") or "on_time")  # no due time: on time (RPT-PER-02)
+        main.late_with_apology = main.verdict == "late" and rescheduled is not None
+        main.refusal = ((event.payload or {}).get("inputs") or {}).get("result_kind") == "refusal"
+    else:
+        main.end_kind = ENDS[event.to_state]
+
+
+def _part_ops(parts: list[Part], event: Any, index: int) -> None:
+    ops = (event.payload or {}).get("parts") or {}
+    close, opened = ops.get("close"), ops.get("open")
+    if close:
+        for part in parts:
+            if part.part_seq != MAIN and part.last is None and part.agency_id == close["agency_id"]:
+                part.finished_at, part.last = _when(close["finished_at"]), index
+                part.verdict = str(close.get("verdict") or "on_time")
+                part.end_kind = ENDS.get(event.to_state, EndKind.RESOLVED.value)
+                part.refusal = ((event.payload or {}).get("inputs") or {}).get("result_kind") == "refusal"
+    if opened:
+        started = _when(opened["started_at"])
+        assert started is not None
+        parts.append(Part(event.seq, opened["agency_id"], started, _when(opened.get("due_at")), first=index))
+
+
+def derive(events: Iterable[Any]) -> list[Part]:
+    """The parts of one dossier from its events (any objects with seq, action, to_state,
+    occurred_at and payload), oldest first; empty while it has not been accepted."""
+    moments: list[Moment] = []
+    parts: list[Part] = []
+    main: Part | None = None
+    due: datetime | None = None
+    rescheduled: datetime | None = None
+    supplements = 0
+    for index, event in enumerate(sorted(events, key=lambda e: e.seq)):
+        changed: Mapping[str, Any] = (event.payload or {}).get("set", {})
+        if "due_at" in changed:
+            due = _when(changed["due_at"])
+        if "rescheduled_due_at" in changed:
+            rescheduled = _when(changed["rescheduled_due_at"])
+        if event.action == "request_supplement":
+            supplements += 1
+        if event.action == "accept" and main is None:
+            main = Part(MAIN, None, event.occurred_at, due, first=index)
+            parts.append(main)
+        elif main is not None and main.last is None:
+            if event.action == "resolve" or event.to_state in ENDS:
+                _close_main(main, event, index, rescheduled)
+        _part_ops(parts, event, index)
+        moments.append(Moment(event.occurred_at, event.to_state, due))
+    for part in parts:
+        part.supplement_count = supplements
+        _spans(part, moments, own_due=part.part_seq == MAIN)
+    return parts
+
+
+# --- storage ------------------------------------------------------------------------------------------
+FACT_FIELDS = (
+    "agency_id",
+    "level",
+    "procedure_id",
+    "sector_id",
+    "channel",
+    "accepted_at",
+    "due_at",
+    "finished_at",
+    "end_kind",
+    "verdict",
+    "late_with_apology",
+    "refusal",
+    "supplement_count",
+    "overdue_from",
+    "spans_key",
+)
+
+
+def _key(spans: list[tuple[str, datetime, datetime | None]]) -> str:
+    return json.dumps([[k, lo.isoformat(), hi.isoformat() if hi else None] for k, lo, hi in spans])
+
+
+def rows_for(dossier: Any, parts: list[Part], levels: Mapping[int, str]) -> dict[int, dict[str, Any]]:
+    """Column values of each fact row of `dossier`, by part_seq."""
+    version = dossier.procedure_version
+    rows: dict[int, dict[str, Any]] = {}
+    for part in parts:
+        agency_id = part.agency_id if part.agency_id is not None else dossier.competent_agency_id
+        overdue = [lo for kind, lo, _hi in part.spans if kind == SpanKind.OVERDUE.value]
+        rows[part.part_seq] = {
+            "agency_id": agency_id,
+            "level": levels.get(agency_id, ""),
+            "procedure_id": version.procedure_id,
+            "sector_id": version.sector_id,
+            "channel": dossier.channel,
+            "accepted_at": part.accepted_at,
+            "due_at": part.due_at,
+            "finished_at": part.finished_at,
+            "end_kind": part.end_kind,
+            "verdict": part.verdict,
+            "late_with_apology": part.late_with_apology,
+            "refusal": part.refusal,
+            "supplement_count": part.supplement_count,
+            "overdue_from": min(overdue) if overdue else None,
+            "spans_key": _key(part.spans),
+        }
+    return rows
+
+
+def _levels(dossier: Any, parts: list[Part]) -> dict[int, str]:
+    from motcua.organizations.models import Agency
+
+    levels = {dossier.competent_agency_id: dossier.competent_agency.level}
+    others = {p.agency_id for p in parts if p.agency_id is not None} - set(levels)
+    if others:
+        levels.update(Agency.objects.filter(pk__in=others).values_list("pk", "level"))
+    return levels
+
+
+def _write_spans(fact_id: int, spans_key: str) -> None:
+    ReportSpan.objects.filter(fact_id=fact_id).delete()
+    ReportSpan.objects.bulk_create(
+        ReportSpan(fact_id=fact_id, kind=kind, lo=_when(lo), hi=_when(hi)) for kind, lo, hi in json.loads(spans_key)
+    )
+
+
+def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
+    """Bring the facts of `dossier` in line with its events (only changed rows are written)."""
+    from motcua.dossiers.models import DossierEvent
+
+    if events is None:
+        events = DossierEvent.objects.filter(dossier_id=dossier.pk).only(
+            "dossier_id", "seq", "action", "to_state", "occurred_at", "payload"
+        )
+    parts = derive(events)
+    wanted = rows_for(dossier, parts, _levels(dossier, parts)) if parts else {}
+    with transaction.atomic():
+        existing = {fact.part_seq: fact for fact in ReportFact.objects.filter(dossier_id=dossier.pk)}
+        for seq, fact in existing.items():
+            if seq not in wanted:
+                fact.delete()
+        for seq, values in wanted.items():
+            fact = existing.get(seq)
+            if fact is None:
+                fact = ReportFact.objects.create(dossier_id=dossier.pk, part_seq=seq, **values)
+                _write_spans(fact.pk, values["spans_key"])
+                continue
+            changed = {name: value for name, value in values.items() if getattr(fact, name) != value}
+            if changed:
+                ReportFact.objects.filter(pk=fact.pk).update(**changed)
+                if "spans_key" in changed:
+                    _write_spans(fact.pk, values["spans_key"])
+
+
+def on_event(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """`post_save` receiver: refresh the facts once the dossier has been accepted (before that it
+    has none, so the submit and intake-supplement events cost nothing)."""
+    if not created or raw:
+        return
+    dossier = instance.dossier
+    if instance.action == "accept" or dossier.accepted_at is not None:
+        refresh_dossier(dossier)
+
+
+def rebuild_all(batch: int = 500) -> int:
+    """Recompute every dossier's facts from its events (after a restore or a rule change)."""
+    from motcua.dossiers.models import Dossier
+
+    count = 0
+    queryset = Dossier.objects.select_related("procedure_version", "competent_agency").order_by("pk")
+    for dossier in queryset.iterator(chunk_size=batch):
+        refresh_dossier(dossier)
+        count += 1
+    return count

@@ -1,0 +1,81 @@
+# mypy: allow-subclassing-any
+"""Report facts: one row per dossier part, kept in step with the dossier events (RPT-PER-06).
+
+`ReportFact` holds what the periodic report needs about one dossier at one agency: when it was
+accepted, when and how it ended, the verdict. Part 0 is the dossier at its competent agency; an
+inter-agency dossier (liên thông) adds one row per part handled by another agency (`part_seq` is
+the `opened_seq` of that `DossierAgencyPart`). `ReportSpan` rows say when a part was overdue or
+waiting for a supplement, so the in-progress columns can be taken at any cut-off.
+
+Both tables are projections of the `DossierEvent` rows, rewritten by `facts.refresh_dossier` in the
+transaction that writes each event; `facts.rebuild_all` recomputes them from the events alone.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EndKind(models.TextChoices):
+    RESOLVED = "resolved", _("Đã giải quyết")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+    STOPPED = "stopped", _("Dừng giải quyết")
+
+
+class ReportFact(models.Model):
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="report_facts")
+    part_seq = models.PositiveIntegerField(_("phần việc"), default=0)
+    agency = models.ForeignKey("organizations.Agency", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(_("cấp"), max_length=20)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey("catalog.Sector", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("kênh"), max_length=10)
+    accepted_at = models.DateTimeField(_("tiếp nhận lúc"))
+    due_at = models.DateTimeField(_("hạn ban đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    end_kind = models.CharField(_("kết thúc"), max_length=10, choices=EndKind.choices, blank=True)
+    verdict = models.CharField(_("đánh giá thời hạn"), max_length=10, blank=True)
+    late_with_apology = models.BooleanField(default=False)
+    refusal = models.BooleanField(default=False)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    # First moment the part was overdue (None: never), a cheap pre-filter before the span lookup.
+    overdue_from = models.DateTimeField(null=True, blank=True)
+    spans_key = models.TextField(default="", blank=True)
+
+    class Meta:
+        verbose_name = _("dữ liệu báo cáo")
+        verbose_name_plural = _("dữ liệu báo cáo")
+        constraints = [models.UniqueConstraint(fields=["dossier", "part_seq"], name="report_fact_part_unique")]
+        indexes = [
+            models.Index(fields=["agency", "accepted_at"], name="report_fact_agency_acc"),
+            models.Index(fields=["accepted_at"], name="report_fact_acc"),
+            models.Index(fields=["finished_at"], name="report_fact_fin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}/{self.part_seq}"
+
+
+class SpanKind(models.TextChoices):
+    OVERDUE = "overdue", _("Quá hạn")
+    SUPPLEMENT = "supplement", _("Chờ bổ sung")
+
+
+class ReportSpan(models.Model):
+    """The part was overdue (or waiting for a supplement) at every cut-off T with lo < T <= hi.
+
+    "At T" means after every event strictly before T; `hi` None: still so."""
+
+    fact = models.ForeignKey(ReportFact, on_delete=models.CASCADE, related_name="spans")
+    kind = models.CharField(max_length=10, choices=SpanKind.choices)
+    lo = models.DateTimeField()
+    hi = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khoảng thời gian")
+        verbose_name_plural = _("khoảng thời gian")
+        indexes = [models.Index(fields=["fact", "kind", "lo"], name="report_span_fact")]
+
+    def __str__(self) -> str:
+        return f"{self.fact_id} {self.kind} ({self.lo}, {self.hi}]"

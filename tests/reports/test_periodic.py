@@ -1,0 +1,83 @@
+"""Periodic report over hand-computed scenarios (RPT-PER-02, RPT-PER-03, RPT-PER-06)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from motcua.reports.facts import rebuild_all
+from motcua.reports.models import ReportFact
+from motcua.reports.periodic import Period, ReportInconsistent, cell_dossiers, check_identities, periodic_report
+from tests.dossiers.test_province_scenario import _build_the_period, department  # noqa: F401 - fixture
+from tests.reports.oracle import recount
+
+pytestmark = pytest.mark.django_db
+
+WHOLE = Period(date(2025, 6, 1), date(2025, 7, 25))
+JUNE = Period(date(2025, 6, 1), date(2025, 6, 30))
+JULY = Period(date(2025, 7, 1), date(2025, 7, 25))
+
+
+def _figures(report, *keys):
+    return tuple(report.total.figures[k] for k in keys)
+
+
+def test_rpt_per_02_province_example_289_275_11_3(department):  # noqa: F811
+    """The province example: 289 received, 275 resolved on time (220 early + 55 on the due day),
+    11 in progress within the deadline, 3 withdrawn; nothing carried over, all at the counter."""
+    _build_the_period(department)
+    report = periodic_report(WHOLE, group_by="agency")
+    assert len(report.rows) == 1 and report.rows[0].code == "000.00.03.H56"
+    total = report.total.figures
+    assert (total["received"], total["carried_over"], total["new"], total["new_counter"]) == (289, 0, 289, 289)
+    assert (total["resolved"], total["early"], total["on_time"], total["late"]) == (275, 220, 55, 0)
+    assert (total["in_progress"], total["not_due"], total["overdue"]) == (11, 11, 0)
+    assert (total["withdrawn_or_stopped"], total["withdrawn"], total["stopped"]) == (3, 3, 0)
+    assert report.rows[0].on_time_rate == 100.0
+    assert recount(WHOLE)["__total__"] == total
+    by_procedure = periodic_report(WHOLE, group_by="procedure")
+    assert by_procedure.total.figures == total and by_procedure.rows[0].code == department.code
+    # Drill-down: the 3 withdrawn dossiers, by code.
+    count, rows = cell_dossiers(WHOLE, "withdrawn", group_by="agency", key=report.rows[0].key)
+    assert count == 3 and all(row["code"].startswith("000.00.03.H56-") for row in rows)
+
+
+def test_rpt_per_03_carried_over_across_periods(department):  # noqa: F811
+    """B(July) = E(June); each period satisfies the identities; the new dossiers add up."""
+    _build_the_period(department)
+    june, july = periodic_report(JUNE), periodic_report(JULY)
+    assert june.total.figures["carried_over"] == 0
+    assert july.total.figures["carried_over"] == june.total.figures["in_progress"] > 0
+    assert june.total.figures["new"] + july.total.figures["new"] == 289
+    resolved = june.total.figures["resolved"] + july.total.figures["resolved"]
+    assert resolved == 275
+    for period, report in ((JUNE, june), (JULY, july)):
+        assert recount(period)["__total__"] == report.total.figures
+    carried = cell_dossiers(JULY, "carried_over")[1]
+    still = cell_dossiers(JUNE, "in_progress")[1]
+    assert [r["code"] for r in carried] == [r["code"] for r in still]
+
+
+def test_rpt_per_03_identities_fail_loudly():
+    figures = dict.fromkeys(
+        ["received", "carried_over", "new", "new_online", "new_counter", "new_postal", "resolved", "early"], 0
+    )
+    figures.update(dict.fromkeys(["on_time", "late", "late_with_apology", "in_progress", "not_due", "overdue"], 0))
+    figures.update(dict.fromkeys(["supplement_waiting", "withdrawn_or_stopped", "withdrawn", "stopped"], 0))
+    figures.update(received=1, new=1, new_online=1, resolved=1, early=1, refusal_results=0)
+    check_identities(figures, "ok")
+    figures["early"] = 0
+    with pytest.raises(ReportInconsistent, match="D = D1"):
+        check_identities(figures, "broken")
+
+
+def test_rpt_per_06_damaged_facts_are_caught_and_rebuilt_from_events(department):  # noqa: F811
+    _build_the_period(department)
+    ReportFact.objects.filter(verdict="early")[:1].get()  # there is one
+    fact = ReportFact.objects.filter(verdict="early").first()
+    ReportFact.objects.filter(pk=fact.pk).update(verdict="")  # resolved but no verdict: D != D1+D2+D3
+    with pytest.raises(ReportInconsistent):
+        periodic_report(WHOLE)
+    rebuild_all()
+    assert periodic_report(WHOLE).total.figures["early"] == 220
