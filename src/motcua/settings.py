@@ -107,6 +107,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("MOTCUA_TEST_SQLITE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (rate-limit counters, sessions stay in the database) -------------------------------
+# The database cache is shared by every web worker with no extra server; REDIS_URL moves it to Redis.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "motcua_cache"}}
+RATELIMIT_USE_CACHE = "default"
+
 # --- Background tasks (django-tasks backport, database backend) ------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -175,4 +185,6 @@ MOTCUA = {
     "REGIME": os.environ.get("MOTCUA_REGIME", "nd118_2025"),
     "API_PAGE_SIZE": 50,
     "API_MAX_PAGE_SIZE": 200,
+    # Anonymous dossier lookups per client IP (django-ratelimit syntax: count/period).
+    "PUBLIC_LOOKUP_RATE": os.environ.get("MOTCUA_PUBLIC_LOOKUP_RATE", "30/m"),
 }

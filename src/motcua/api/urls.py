@@ -45,7 +45,10 @@ api.add_router("/payments", payments_router, tags=["payments"])
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+    response = api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+    if exc.status == 429:
+        response["Retry-After"] = str(exc.extra.get("retry_after", 60))
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -66,3 +66,10 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     def __init__(self, code: str, message: str | Promise) -> None:
         super().__init__(code=code, message=message, status=403)
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was hit; `retry_after` seconds is sent as the Retry-After header by the API."""
+
+    def __init__(self, code: str, message: str | Promise, retry_after: int = 60) -> None:
+        super().__init__(code=code, message=message, status=429, extra={"retry_after": retry_after})

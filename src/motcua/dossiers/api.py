@@ -17,6 +17,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from motcua.api.auth import token_or_session
 from motcua.api.pagination import page_of
 from motcua.api.schemas import ErrorOut, PageParams
+from motcua.core import ratelimit
 from motcua.core.errors import FieldError, Forbidden, ValidationFailed
 from motcua.dossiers import form_data, queries, services
 from motcua.dossiers.applicants import Applicant, Delegate
@@ -188,13 +189,15 @@ def dossier_events(request: HttpRequest, code: str, page: Query[PageParams]) -> 
 
 @public_router.get(
     "/{code}",
-    response={200: PublicDossierOut, 404: ErrorOut},
+    response={200: PublicDossierOut, 404: ErrorOut, 429: ErrorOut},
     url_name="public_dossier_status",
     operation_id="public_dossier_status",
     summary="Tra cứu tình trạng hồ sơ (không cần đăng nhập, không có thông tin cá nhân)",
     auth=None,
 )
 def public_dossier_status(request: HttpRequest, code: str) -> dict[str, Any]:
+    # Codes are sequential: the limit keeps anyone from walking a unit's whole day (PTL-* lookup abuse).
+    ratelimit.enforce(request, "public-dossier-lookup", settings.MOTCUA["PUBLIC_LOOKUP_RATE"])
     return public(services.get_dossier(code))
 
 
