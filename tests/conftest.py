@@ -109,3 +109,29 @@ def axe_violations(page, impacts=("serious", "critical")):
             targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
             found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
     return found
+
+
+# --- Payments: the fake VNPay-type gateway over real HTTP (tests/payments, portal browser tests) ----
+FAKE_GATEWAY_TMN_CODE = "MOTCUA01"
+FAKE_GATEWAY_SECRET = "test-vnpay-hash-secret"
+
+
+@pytest.fixture
+def fake_gateway(live_server, settings):
+    """The fake VNPay-type gateway (motcua.payments.fake_gateway) on 127.0.0.1, random port, sending its
+    IPN to the live server; the `vnpay` provider is pointed at it for the test (settings override).
+    Pay with `start_payment(..., provider_code="vnpay", ...)` then open `payment.redirect_url`.
+    Tests using it need `pytest.mark.django_db(transaction=True)` (the live server is another thread)."""
+    from motcua.payments.fake_gateway import FakeVnpayGateway
+
+    ipn_url = f"{live_server.url}/thanh-toan/ipn/vnpay/"
+    with FakeVnpayGateway(tmn_code=FAKE_GATEWAY_TMN_CODE, secret=FAKE_GATEWAY_SECRET, ipn_url=ipn_url) as gateway:
+        configured = dict(getattr(settings, "MOTCUA_PAYMENTS", None) or {})
+        configured["vnpay"] = {
+            "enabled": True,
+            "tmn_code": FAKE_GATEWAY_TMN_CODE,
+            "hash_secret": FAKE_GATEWAY_SECRET,
+            "pay_url": gateway.pay_url,
+        }
+        settings.MOTCUA_PAYMENTS = configured
+        yield gateway
