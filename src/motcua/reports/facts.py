@@ -139,9 +139,8 @@ def derive(events: Iterable[Any]) -> list[Part]:
         if event.action == "accept" and main is None:
             main = Part(MAIN, None, event.occurred_at, due, first=index)
             parts.append(main)
-        elif main is not None and main.last is None:
-            if event.action == "resolve" or event.to_state in ENDS:
-                _close_main(main, event, index, rescheduled)
+        elif main is not None and main.last is None and (event.action == "resolve" or event.to_state in ENDS):
+            _close_main(main, event, index, rescheduled)
         _part_ops(parts, event, index)
         moments.append(Moment(event.occurred_at, event.to_state, due))
     for part in parts:
