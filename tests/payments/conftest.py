@@ -71,3 +71,20 @@ def officials(dossier):
     unit = Agency.objects.get(code=UNIT_CODE)
     other = agency(code="000.00.02.H56", name="Ủy ban nhân dân phường Đông Sơn")
     return make_official("motcua.a", unit, ["intake_officer"]), make_official("ngoai.d", other, ["intake_officer"])
+
+
+PAYGOV_SECRET = "test-paygov-secret"
+
+
+@pytest.fixture
+def fake_paygov(live_server, settings):
+    """The fake PayGov-type platform on 127.0.0.1; the `paygov` provider points at it."""
+    from motcua.payments.fake_paygov import FakePaygov
+
+    with FakePaygov(
+        partner_code="MOTCUA", secret=PAYGOV_SECRET, return_url=f"{live_server.url}/thanh-toan/ket-qua/paygov/"
+    ) as platform:
+        settings.MOTCUA_PAYMENTS = {
+            "paygov": {"url": platform.url, "partner_code": "MOTCUA", "secret": PAYGOV_SECRET, "http_timeout": 5}
+        }
+        yield platform
