@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
@@ -18,7 +18,7 @@ from motcua.api.auth import token_or_session
 from motcua.api.pagination import page_of
 from motcua.api.schemas import ErrorOut, PageParams
 from motcua.core import ratelimit
-from motcua.core.errors import FieldError, Forbidden, ValidationFailed
+from motcua.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from motcua.dossiers import form_data, queries, services
 from motcua.dossiers.applicants import Applicant, Delegate
 from motcua.dossiers.files import MAX_FILE_BYTES, Upload
@@ -26,6 +26,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import READ_SCOPE, WRITE_SCOPE, require_scope, roles_for, scoped_agency_codes
 from motcua.dossiers.schemas import (
     ActionIn,
+    ComponentIn,
     DossierOut,
     DossierPageOut,
     EventPageOut,
@@ -49,6 +50,14 @@ PDF_RESPONSE: dict[str, Any] = {
         200: {
             "description": "Biểu mẫu dạng PDF (hiển thị trực tiếp).",
             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+FILE_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "Nội dung tệp, kiểu theo nội dung đã kiểm tra khi nhận.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         }
     }
 }
@@ -80,20 +89,20 @@ def _dossier_body(dossier: Dossier, user: Any) -> dict[str, Any]:
     return detail(dossier, services.allowed_actions_for(dossier, user))
 
 
-def _uploads(payload: IntakeIn) -> list[Upload]:
+def _uploads(items: list[ComponentIn], prefix: str = "components") -> list[Upload]:
     uploads, errors = [], []
-    for index, item in enumerate(payload.components):
+    for index, item in enumerate(items):
         content = b""
         if len(item.content_base64) > _MAX_BASE64:
             limit = MAX_FILE_BYTES // (1024 * 1024)
             message = _("Tệp “%(name)s” lớn hơn %(limit)s MB.") % {"name": item.filename, "limit": limit}
-            errors.append(FieldError(f"components.{index}.file", "file_too_large", message))
+            errors.append(FieldError(f"{prefix}.{index}.file", "file_too_large", message))
         else:
             try:
                 content = base64.b64decode(item.content_base64, validate=True)
             except (binascii.Error, ValueError):
                 message = _("Nội dung tệp không phải base64 hợp lệ.")
-                errors.append(FieldError(f"components.{index}.content_base64", "invalid_base64", message))
+                errors.append(FieldError(f"{prefix}.{index}.content_base64", "invalid_base64", message))
         uploads.append(
             Upload(item.filename, content, item.name, item.document_code.strip(), item.originals, item.copies)
         )
@@ -118,7 +127,7 @@ def dossier_receive(request: HttpRequest, payload: IntakeIn) -> Status[dict[str,
         competent_agency=payload.competent_agency,
         applicant=Applicant(**payload.applicant.model_dump()),
         delegate=Delegate(**payload.delegate.model_dump()) if payload.delegate else None,
-        components=_uploads(payload),
+        components=_uploads(payload.components),
         user=request.user,
         accept=payload.accept,
         idempotency_key=payload.idempotency_key or request.headers.get("Idempotency-Key"),
@@ -170,9 +179,28 @@ def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 def dossier_action(request: HttpRequest, code: str, payload: ActionIn) -> dict[str, Any]:
     require_scope(request, WRITE_SCOPE)
     dossier = services.get_dossier(code)
-    inputs = payload.model_dump(exclude={"action", "expected_version"}, exclude_none=True)
-    services.perform_action(dossier, payload.action, request.user, inputs, payload.expected_version)
+    inputs = payload.model_dump(exclude={"action", "expected_version", "files"}, exclude_none=True)
+    files = _uploads(payload.files, prefix="files")
+    services.perform_action(dossier, payload.action, request.user, inputs, payload.expected_version, files=files)
     return _dossier_body(services.get_dossier(code), request.user)
+
+
+@router.get(
+    "/{code}/files/{component_id}",
+    response={200: None, **READ_ERRORS},
+    url_name="dossier_file",
+    operation_id="dossier_file",
+    summary="Tải một tệp của hồ sơ (thành phần, bổ sung, kết quả)",
+    openapi_extra=FILE_RESPONSE,
+)
+def dossier_file(request: HttpRequest, code: str, component_id: int) -> HttpResponse:
+    dossier = _readable(request, code)
+    component = dossier.components.filter(pk=component_id).first()
+    if component is None:
+        raise NotFound("unknown_file", _("Hồ sơ không có tệp này."))
+    response = FileResponse(component.file.open("rb"), content_type=component.content_type, filename=component.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.get(

@@ -168,6 +168,14 @@ def _payload(
     return payload
 
 
+def _attachments(value: Any) -> list[dict[str, Any]]:
+    """The event's attachment list: file records as given, bare names as {"name": ...}."""
+    if not value:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    return [dict(item) if isinstance(item, Mapping) else {"name": str(item)} for item in items]
+
+
 def _resumable_substate(dossier: Dossier, last: DossierEvent | None) -> ProcessingSubstate | None:
     """The step an in_process dossier is at; while paused, the step it left (the pausing event's)."""
     value = dossier.substate
@@ -208,6 +216,7 @@ def apply_transition(
         from_substate=dossier.substate,
         to_substate=substate.value if substate else "",
         reason=str(values.get("reason") or values.get("override_reason") or values.get("comment") or ""),
+        attachments=_attachments(values.get("attachments")),
         payload=_payload(dossier, row, values, changes, now, link),
     )
     _project(dossier, event)

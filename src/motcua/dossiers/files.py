@@ -58,9 +58,9 @@ def extension_of(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def check_upload(upload: Upload, index: int) -> tuple[CheckedFile | None, list[FieldError]]:
-    """The checked file, or the reasons it is refused (field `components.<index>.file`)."""
-    field = f"components.{index}.file"
+def check_upload(upload: Upload, index: int, prefix: str = "components") -> tuple[CheckedFile | None, list[FieldError]]:
+    """The checked file, or the reasons it is refused (field `<prefix>.<index>.file`)."""
+    field = f"{prefix}.{index}.file"
     size = len(upload.content)
     if size == 0:
         return None, [FieldError(field, "empty_file", _("Tệp “%(name)s” rỗng.") % {"name": upload.filename})]
@@ -89,14 +89,14 @@ def check_upload(upload: Upload, index: int) -> tuple[CheckedFile | None, list[F
     return CheckedFile(upload, digest, size, str(kind.mime)), []
 
 
-def check_uploads(uploads: list[Upload]) -> tuple[list[CheckedFile], list[FieldError]]:
+def check_uploads(uploads: list[Upload], prefix: str = "components") -> tuple[list[CheckedFile], list[FieldError]]:
     if len(uploads) > MAX_FILES:
         message = _("Một hồ sơ có tối đa %(limit)s tệp.") % {"limit": MAX_FILES}
-        return [], [FieldError("components", "too_many_files", message)]
+        return [], [FieldError(prefix, "too_many_files", message)]
     checked: list[CheckedFile] = []
     errors: list[FieldError] = []
     for index, upload in enumerate(uploads):
-        found, problems = check_upload(upload, index)
+        found, problems = check_upload(upload, index, prefix)
         errors.extend(problems)
         if found is not None:
             checked.append(found)

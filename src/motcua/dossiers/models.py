@@ -153,6 +153,14 @@ def component_upload_to(instance: DossierComponent, filename: str) -> str:
     return f"dossiers/{instance.dossier.code}/{instance.sha256}.{extension}"
 
 
+COMPONENT_KINDS = [
+    ("submitted", _("Nộp khi tiếp nhận")),
+    ("supplement", _("Bổ sung")),
+    ("attachment", _("Đính kèm khi xử lý")),
+    ("result", _("Kết quả giải quyết")),
+]
+
+
 class DossierComponent(models.Model):
     """Thành phần hồ sơ as submitted: one file with its SHA-256 (GEN-02) and detected type."""
 
@@ -174,6 +182,7 @@ class DossierComponent(models.Model):
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     added_by_event = models.PositiveIntegerField(_("nộp cùng sự kiện số"), default=1)
+    kind = models.CharField(_("loại"), max_length=12, choices=COMPONENT_KINDS, default="submitted")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

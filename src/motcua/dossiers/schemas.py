@@ -70,6 +70,11 @@ class ActionIn(Schema):
     note: str | None = Field(None, max_length=4000)
     reference: str | None = Field(None, max_length=200)
     attachments: list[str] | None = Field(None, description="Tên hoặc mã tài liệu đính kèm.")
+    files: list[ComponentIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Tệp kèm theo hành động: hồ sơ bổ sung (`resupply`), văn bản kết quả (`resolve`), tài liệu khác.",
+    )
     substate: str | None = None
     fees: list[dict[str, Any]] | None = None
     payment_ref: str | None = Field(None, max_length=200)
@@ -97,6 +102,9 @@ class DelegateOut(Schema):
 
 
 class ComponentOut(Schema):
+    id: int
+    kind: str = Field(description="`submitted`, `supplement`, `attachment` hoặc `result`.")
+    added_by_event: int
     name: str
     document_code: str
     filename: str
@@ -230,6 +238,9 @@ def summary(dossier: Dossier) -> dict[str, Any]:
 def _component(component: Any) -> dict[str, Any]:
     document = component.required_document
     return {
+        "id": component.pk,
+        "kind": component.kind,
+        "added_by_event": component.added_by_event,
         "name": component.name,
         "document_code": (document.code or "") if document is not None else "",
         "filename": component.filename,

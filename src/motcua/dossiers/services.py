@@ -6,7 +6,7 @@ and nothing below them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
-from motcua.dossiers import permissions, process_link
+from motcua.dossiers import attachments, permissions, process_link
 from motcua.dossiers.engine import Actor, apply_transition, display_name, facts_of, stale_version
+from motcua.dossiers.files import Upload
 from motcua.dossiers.intake import IntakeResult, receive_dossier
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.projection import PROJECTED, rebuild_projection
@@ -53,9 +54,13 @@ def perform_action(
     inputs: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     *,
+    files: Sequence[Upload] = (),
     now: datetime | None = None,
 ) -> DossierEvent:
     """Fire `action` on `dossier` as `user`; one event, projection updated, `version` bumped.
+
+    `files` (a supplement, the result document, any attachment) are checked by content first,
+    listed on the event and stored as components added by it, all in the same transaction.
 
     Raises Forbidden (403, audited) without a role in the dossier's agencies; Conflict (409) for a
     stale `expected_version`, an illegal action or a refusing guard; ValidationFailed (422) naming
@@ -65,6 +70,10 @@ def perform_action(
     actor = actor_for(dossier, user)
     if not actor.roles:
         raise permissions.refuse(user, str(action), dossier.pk, dossier.code, dossier.competent_agency.code)
+    checked = attachments.check(files)
+    if checked:
+        named = [{"name": str(n)} for n in (inputs or {}).get("attachments") or []]
+        inputs = {**(inputs or {}), "attachments": named + attachments.describe(checked)}
     with transaction.atomic():
         locked = (
             Dossier.objects.select_for_update()
@@ -74,6 +83,7 @@ def perform_action(
         if expected_version is not None and locked.version != expected_version:
             raise stale_version(locked.version)
         event = apply_transition(locked, action, actor, inputs, now)
+        attachments.store(locked, event, checked)
     for name in ("version", *PROJECTED):
         setattr(dossier, name, getattr(locked, name))
     return event
