@@ -89,7 +89,7 @@ def test_int_pay_03_tampered_ipn_signature_is_rejected_and_recorded(payment, fak
     payment.refresh_from_db()
     assert payment.state == "pending"
     event = PaymentEvent.objects.get(kind="ipn", verdict="bad_signature")
-    assert event.payment is None and event.params["vnp_Amount"] == "100"
+    assert event.payment == payment and event.params["vnp_Amount"] == "100"
 
 
 def test_int_pay_03_ipn_signed_with_another_secret_is_rejected(payment, live_server):

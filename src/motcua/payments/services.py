@@ -249,8 +249,10 @@ def _settle_notification(
     provider: PaymentProvider, callback: Callback, params: dict[str, Any], now: datetime
 ) -> Verdict:
     if not callback.verified:
+        # Kept beside the order it names (if any) so officials see attempts on it; it changes nothing.
+        named = Payment.objects.filter(reference=callback.reference, provider=provider.id).first()
         _record(
-            None,
+            named,
             provider.id,
             "ipn",
             callback.reference,

@@ -1,0 +1,59 @@
+"""Officials see a dossier's payments, every callback and the receipt (issue 5 item 4; OS-FEE-01, INT-PAY-03)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from motcua.payments import receipts, services
+from tests.payments.test_services import RETURN, SECRET, ipn_for
+
+
+@pytest.fixture
+def paid(dossier, settings):
+    settings.MOTCUA_PAYMENTS = {
+        "vnpay": {"tmn_code": "MOTCUA01", "hash_secret": SECRET, "pay_url": "https://sandbox.example/pay"}
+    }
+    payment = services.start_payment(dossier=dossier, provider_code="vnpay", return_url=RETURN, client_ip="1.2.3.4")
+    services.handle_ipn("vnpay", {**ipn_for(payment), "vnp_SecureHash": "0" * 128})  # a forged one, recorded
+    services.handle_ipn("vnpay", ipn_for(payment))
+    payment.refresh_from_db()
+    return payment
+
+
+def test_os_fee_01_official_of_the_agency_sees_payments_callbacks_and_receipt_link(client, officials, paid):
+    official, _outsider = officials
+    client.force_login(official)
+    response = client.get(f"/thanh-toan/ho-so/{paid.dossier.code}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert paid.reference in body and "Đã thanh toán" in body and "bad_signature" in body
+    assert f"/thanh-toan/ho-so/{paid.dossier.code}/bien-lai/{paid.reference}.pdf" in body
+
+
+def test_os_fee_01_official_of_another_agency_and_anonymous_are_refused(client, officials, paid):
+    _official, outsider = officials
+    assert client.get(f"/thanh-toan/ho-so/{paid.dossier.code}/").status_code == 302  # to sign-in
+    client.force_login(outsider)
+    assert client.get(f"/thanh-toan/ho-so/{paid.dossier.code}/").status_code == 404
+    assert client.get(f"/thanh-toan/ho-so/{paid.dossier.code}/bien-lai/{paid.reference}.pdf").status_code == 404
+
+
+def test_os_fee_01_receipt_pdf_of_a_paid_payment(client, officials, paid):
+    official, _outsider = officials
+    client.force_login(official)
+    response = client.get(f"/thanh-toan/ho-so/{paid.dossier.code}/bien-lai/{paid.reference}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "BIÊN LAI" in text and "13.000 đ" in text and paid.dossier.code in text and paid.receipt_number in text
+
+
+def test_os_fee_01_unpaid_payment_has_no_receipt(dossier, settings):
+    settings.MOTCUA_PAYMENTS = {
+        "vnpay": {"tmn_code": "MOTCUA01", "hash_secret": SECRET, "pay_url": "https://sandbox.example/pay"}
+    }
+    payment = services.start_payment(dossier=dossier, provider_code="vnpay", return_url=RETURN, client_ip="1.2.3.4")
+    with pytest.raises(ValueError):
+        receipts.receipt_data(payment)
