@@ -150,3 +150,18 @@ def test_os_xfer_03_receiving_agency_official_without_processor_role_cannot_hand
     with pytest.raises(Conflict) as refused:
         _hand_over(world, dossier, UNIT_CODE, user=clerk, now=at(16))
     assert refused.value.code == "illegal_transition" and refused.value.status == 409
+
+
+def test_os_proc_04_the_agency_holding_an_open_part_lists_the_dossier_until_it_hands_it_back(world):
+    from motcua.dossiers.queries import DossierFilters, list_dossiers
+
+    dossier = to_processing(world, counter_dossier(world))
+
+    def listed():
+        return [d.code for d in list_dossiers(world.outsider, DossierFilters(), limit=10)[0]]
+
+    assert listed() == []
+    _hand_over(world, dossier, allotment="2")
+    assert listed() == [dossier.code]
+    _hand_over(world, dossier, UNIT_CODE, user=world.outsider, now=at(16, 10))
+    assert listed() == []

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import DateTimeField, Q, QuerySet, Value
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import FieldError, ValidationFailed
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierAgencyPart
 from motcua.dossiers.permissions import scoped_agency_codes
 from motcua.dossiers.states import DossierState
 
@@ -39,6 +39,8 @@ class DossierFilters:
     due_before: datetime | None = None
     overdue: bool | None = None
     order: str = "due"
+    received_from: datetime | None = None
+    received_before: datetime | None = None
 
 
 def _bad_cursor() -> ValidationFailed:
@@ -64,7 +66,11 @@ def decode_cursor(cursor: str, order: str) -> tuple[datetime, int]:
 
 def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dossier]:
     codes = scoped_agency_codes(user)
-    rows = Dossier.objects.filter(Q(competent_agency__code__in=codes) | Q(receiving_unit__code__in=codes))
+    # An agency holding an open inter-agency part works on the dossier too (OS-PROC-04/05).
+    holds_part = Exists(
+        DossierAgencyPart.objects.filter(dossier=OuterRef("pk"), finished_at=None, agency__code__in=codes)
+    )
+    rows = Dossier.objects.filter(Q(competent_agency__code__in=codes) | Q(receiving_unit__code__in=codes) | holds_part)
     if filters.status:
         rows = rows.filter(status=filters.status)
     if filters.agency:
@@ -76,12 +82,23 @@ def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dos
     if filters.due_before:
         # "Due before" is a worklist question: only dossiers whose clock is still running.
         rows = rows.filter(due_at__lt=filters.due_before, status__in=RUNNING_STATES)
+    if filters.received_from:
+        rows = rows.filter(received_at__gte=filters.received_from)
+    if filters.received_before:
+        rows = rows.filter(received_at__lt=filters.received_before)
     overdue = Q(due_at__lt=now, status__in=RUNNING_STATES)
     if filters.overdue is True:
         rows = rows.filter(overdue)
     elif filters.overdue is False:
         rows = rows.exclude(overdue)
     return rows
+
+
+def count_dossiers(user: Any, filters: DossierFilters, *, cap: int, now: datetime | None = None) -> int:
+    """How many dossiers `list_dossiers` would page through, counting at most `cap` (tab counters:
+    a bounded count stays one short index scan however large the table grows)."""
+    rows = _filtered(user, filters, now or timezone.now()).order_by()
+    return int(rows.values("pk")[:cap].count())
 
 
 def list_dossiers(
