@@ -202,7 +202,6 @@ def test_os_form_10_numbers_follow_the_regime(regime, wanted, expected):
 @pytest.mark.parametrize(
     ("regime", "wanted"),
     [
-        (Regime.ND118_2025, "05"),  # stop notice: not produced yet
         (Regime.ND61_2018, "06"),  # the register is per unit and year, not per dossier
         (Regime.ND61_2018, "register"),
         (Regime.ND61_2018, "09"),

@@ -93,7 +93,7 @@ def test_os_form_06_control_slip_prints_one_row_per_hand_over(client, world, nd6
     assert "5. Giao:" not in text
 
 
-def test_os_form_10_nd118_numbers_the_slip_06_and_has_no_05_yet(client, world, settings):
+def test_os_form_10_nd118_numbers_the_slip_06_and_05_only_for_a_stopped_dossier(client, world, settings):
     settings.MOTCUA = {**settings.MOTCUA, "REGIME": "nd118_2025"}
     dossier = lifecycle(world)
     login(client, world.intake)
@@ -180,3 +180,18 @@ def test_openapi_documents_the_pdf_responses():
         assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
     assert "/api/v1/registers/{year}" in schema["paths"]
     assert "/api/v1/dossiers/{code}/forms/{number}" in schema["paths"]
+
+
+def test_os_stop_02_stopped_dossier_prints_the_stop_notice_05_under_nd118(client, world, settings):
+    from motcua.dossiers.services import perform_action
+    from tests.dossiers.builders import to_processing
+
+    settings.MOTCUA = {**settings.MOTCUA, "REGIME": "nd118_2025"}
+    dossier = to_processing(world, counter_dossier(world))
+    reason = "Cơ quan có thẩm quyền đề nghị dừng giải quyết\nHồ sơ có dấu hiệu giả mạo giấy tờ"
+    perform_action(dossier, "stop", world.leader, {"reason": reason}, now=at(16, 9))
+    login(client, world.intake)
+    text = pdf_text(fetch_form(client, dossier.code, "05").content)
+    assert "Mẫu số 05" in text and "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in text
+    assert APPLICANT in text and dossier.code in text
+    assert "1. Cơ quan có thẩm quyền đề nghị dừng giải quyết" in text and "2. Hồ sơ có dấu hiệu giả mạo" in text

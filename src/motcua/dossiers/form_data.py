@@ -41,6 +41,7 @@ from motcua.dossiers.forms import (
     Regime,
     RegisterData,
     RegisterRow,
+    StopNoticeData,
     SupplementItem,
     SupplementRequestData,
     Timeliness,
@@ -54,7 +55,7 @@ from motcua.dossiers.vocabulary import ACTION_LABELS, STATE_LABELS, Action, Doss
 from motcua.organizations.models import AgencyIdentifier, Official
 
 # Forms printed for one dossier; the register (06/07) is per receiving unit and year.
-DOSSIER_FORM_KEYS = ("receipt", "supplement_request", "refusal", "apology", "control_slip")
+DOSSIER_FORM_KEYS = ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_slip")
 # Events that move the dossier from one holder to another: one row each on the control slip (OS-FORM-06).
 _HOPS = (Action.TRANSFER, Action.ASSIGN, Action.START_STEP, Action.COMPLETE_STEP, Action.SEND_BACK)
 HANDOVER_ACTIONS = frozenset((*_HOPS, Action.RESOLVE, Action.RETURN_RESULT))
@@ -86,13 +87,13 @@ def resolve_form(regime: Regime, wanted: str) -> tuple[str, str]:
     """(key, printed number) of a dossier form asked for by number under `regime` or by key."""
     text = wanted.strip()
     numbers = {}
-    for key in (*DOSSIER_FORM_KEYS, "stop_notice", "register"):
+    for key in (*DOSSIER_FORM_KEYS, "register"):
         try:
             numbers[form_number(key, regime)] = key
         except KeyError:
             continue
     key = numbers.get(text.zfill(2) if text.isdigit() else "", text)
-    if key not in DOSSIER_FORM_KEYS:
+    if key not in DOSSIER_FORM_KEYS or key not in numbers.values():  # e.g. no stop notice under NĐ 61
         raise not_available(text)
     return key, form_number(key, regime)
 
@@ -314,6 +315,23 @@ def apology_data(dossier: Dossier) -> ApologyData:
     )
 
 
+# --- 05 stop notice (NĐ 118/2025) ------------------------------------------------------------------
+def stop_notice_data(dossier: Dossier) -> StopNoticeData:
+    """The stop notice from the stop event (OS-STOP-02); each line of the reason is one printed reason."""
+    event = _last(_events(dossier), Action.STOP)
+    if event is None:
+        raise not_available("stop_notice")
+    text = str(_inputs(event).get("reason") or event.reason)
+    return StopNoticeData(
+        **_common(dossier, event.occurred_at),
+        received_at=dossier.received_at,
+        stopped_at=event.occurred_at,
+        reasons=tuple(line.strip() for line in text.splitlines() if line.strip()) or ("—",),
+        signer_title=str(settings.MOTCUA.get("APOLOGY_SIGNER_TITLE", DEFAULT_SIGNER_TITLE)),
+        signer_name=event.actor_name,
+    )
+
+
 # --- 05 control slip (OS-FORM-06) -------------------------------------------------------------------
 class _Names:
     """Display names of agencies (by any identifier) and officials (by username), looked up once."""
@@ -490,6 +508,7 @@ def build_form(dossier: Dossier, key: str, *, copy: int = 2) -> FormData:
         "supplement_request": supplement_request_data,
         "refusal": refusal_data,
         "apology": apology_data,
+        "stop_notice": stop_notice_data,
         "control_slip": control_slip_data,
     }
     if key == "receipt":

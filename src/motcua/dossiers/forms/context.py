@@ -20,6 +20,7 @@ from motcua.dossiers.forms.data import (
     RefusalData,
     Regime,
     RegisterData,
+    StopNoticeData,
     SupplementRequestData,
     Timeliness,
 )
@@ -34,6 +35,7 @@ TITLES = {
     "receipt": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
     "supplement_request": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
     "refusal": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    "stop_notice": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
     "control_slip": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
     "register": "SỔ THEO DÕI HỒ SƠ",
 }
@@ -86,6 +88,14 @@ def _supplement(data: SupplementRequestData) -> dict[str, Any]:
 
 def _refusal(data: RefusalData) -> dict[str, Any]:
     return {"title": TITLES["refusal"]}
+
+
+def _stop_notice(data: StopNoticeData) -> dict[str, Any]:
+    return {
+        "title": TITLES["stop_notice"],
+        "received_at": format_form_datetime(data.received_at),
+        "stopped_at": format_form_datetime(data.stopped_at),
+    }
 
 
 def _apology(data: ApologyData) -> dict[str, Any]:
@@ -146,6 +156,7 @@ FORM_SPECS: dict[str, FormSpec] = {
     "supplement_request": FormSpec(SupplementRequestData, f"{TEMPLATE_DIR}/supplement_request.html", _supplement),
     "refusal": FormSpec(RefusalData, f"{TEMPLATE_DIR}/refusal.html", _refusal),
     "apology": FormSpec(ApologyData, f"{TEMPLATE_DIR}/apology.html", _apology),
+    "stop_notice": FormSpec(StopNoticeData, f"{TEMPLATE_DIR}/stop_notice.html", _stop_notice),
     "control_slip": FormSpec(ControlSlipData, f"{TEMPLATE_DIR}/control_slip.html", _control_slip),
     "register": FormSpec(RegisterData, f"{TEMPLATE_DIR}/register.html", _register),
 }

@@ -180,6 +180,27 @@ class RefusalData:
 
 
 @dataclass(frozen=True, slots=True)
+class StopNoticeData:
+    """Form 05 under NĐ 118/2025 (TT 03/2025), thông báo dừng giải quyết hồ sơ (OS-STOP-02, OS-FORM-10):
+    the dossier, when it was received and stopped, the reasons, and who signs for the agency."""
+
+    header: FormHeader
+    dossier_code: str
+    applicant: Applicant
+    matter: str
+    received_at: datetime
+    stopped_at: datetime
+    reasons: tuple[str, ...]
+    signer_title: str
+    signer_name: str
+
+    def __post_init__(self) -> None:
+        _tuples(self, "reasons")
+        if not self.reasons:
+            raise ValueError("a stop notice needs at least one reason")
+
+
+@dataclass(frozen=True, slots=True)
 class ApologyData:
     """Form 04, apology and new return date (OS-FORM-05, OS-LATE-01/04/05).
 

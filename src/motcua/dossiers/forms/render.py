@@ -82,8 +82,6 @@ def url_fetcher() -> URLFetcher:
 
 def render_html(key: str, data: FormData) -> str:
     """The HTML of form `key` filled from `data` (the matching class in `forms.data`)."""
-    if key == "stop_notice":
-        raise NotImplementedError("the stop notice (NĐ 118/2025 form 05) is not implemented yet")
     spec = FORM_SPECS.get(key)
     if spec is None:
         raise KeyError(f"unknown form {key!r}; expected one of {', '.join(FORM_KEYS)}")
