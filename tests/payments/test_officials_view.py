@@ -57,3 +57,21 @@ def test_os_fee_01_unpaid_payment_has_no_receipt(dossier, settings):
     payment = services.start_payment(dossier=dossier, provider_code="vnpay", return_url=RETURN, client_ip="1.2.3.4")
     with pytest.raises(ValueError):
         receipts.receipt_data(payment)
+
+
+def test_os_fee_03_api_shows_the_dossier_payments_to_its_officials_only(client, officials, paid):
+    official, outsider = officials
+    url = f"/api/v1/payments/dossiers/{paid.dossier.code}"
+    assert client.get(url).status_code == 401
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(official)
+    body = client.get(url).json()
+    assert body["state"] == "paid" and body["fees_due"] == 0
+    [payment] = body["payments"]
+    assert payment["reference"] == paid.reference and payment["amount"] == 13_000 and payment["receipt_number"]
+    assert [line["code"] for line in payment["fee_lines"]] == ["LP01", "P01"]
+
+
+def test_int_pay_03_api_lists_enabled_providers(client, paid):
+    assert client.get("/api/v1/payments/providers").json() == [{"code": "vnpay", "label": "VNPay"}]
