@@ -63,10 +63,39 @@ def test_channels_follow_the_contact_details_and_settings(world, settings):
     assert _messages(neither) == []
 
 
-def test_os_intake_03_online_filing_is_not_announced_before_it_is_accepted(world):
+def test_os_intake_06_online_filing_gets_an_acknowledgement_with_the_receipt_time_not_a_receipt(world):
     dossier = counter_dossier(world, accept=False, channel="online", user=None)
     assert dossier.status == "submitted"
-    assert _messages(dossier) == []
+    messages = _messages(dossier)
+    assert [(m.channel, m.template_key) for m in messages] == [
+        ("email", "dossier_submitted"),
+        ("fake_sms", "dossier_submitted"),
+    ]
+    email = messages[0]
+    assert email.subject == f"Đã nhận hồ sơ trực tuyến {dossier.code}"
+    assert "Thời điểm nộp: 09:00 14/07/2025" in email.body
+    assert "Thời điểm tiếp nhận trên hệ thống: 09:00 14/07/2025" in email.body
+    assert "Hẹn trả kết quả" not in email.body  # no appointment before an officer accepts it
+
+
+def test_counter_filing_sends_no_acknowledgement_only_the_receipt(world):
+    dossier = counter_dossier(world)
+    assert {m.template_key for m in _messages(dossier)} == {"dossier_received"}
+
+
+def test_os_stop_03_refusal_at_intake_tells_the_applicant_why(world):
+    dossier = counter_dossier(world, accept=False)
+    perform_action(dossier, "not_accept", world.intake, {"reason": "Không thuộc thẩm quyền giải quyết"}, now=at(14, 10))
+    [email, _sms] = _messages(dossier, "dossier_not_accepted")
+    assert email.subject == f"Hồ sơ {dossier.code} không được tiếp nhận"
+    assert "Lý do: Không thuộc thẩm quyền giải quyết" in email.body
+
+
+def test_os_stop_02_stopping_tells_the_applicant_why(world):
+    dossier = to_processing(world, counter_dossier(world))
+    perform_action(dossier, "stop", world.leader, {"reason": "Theo đề nghị của cơ quan điều tra"}, now=at(15))
+    [email, _sms] = _messages(dossier, "dossier_stopped")
+    assert "Lý do: Theo đề nghị của cơ quan điều tra" in email.body
 
 
 def test_os_intake_03_supplement_request_at_intake_sends_the_one_time_guidance(world):

@@ -44,7 +44,10 @@ logger = logging.getLogger("motcua.dossiers")
 
 RELATED_TYPE = "dossiers.dossier"
 APPLICANT_TEMPLATES: dict[str, str] = {
+    Action.SUBMIT.value: "dossier_submitted",  # online filings only: the acknowledgement (PTL)
     Action.ACCEPT.value: "dossier_received",
+    Action.NOT_ACCEPT.value: "dossier_not_accepted",  # refusal at intake, form 03 (OS-STOP-03)
+    Action.STOP.value: "dossier_stopped",  # OS-STOP-02
     Action.REQUEST_SUPPLEMENT.value: "supplement_requested",
     Action.APOLOGIZE.value: "apology",
     Action.RESOLVE.value: "result_ready",
@@ -127,6 +130,11 @@ def applicant_context(dossier: Dossier, event: DossierEvent, key: str) -> dict[s
     elif key == "supplement_requested":
         context["reason"] = str(inputs.get("reason") or event.reason or "")
         context["items"] = [_item_text(item) for item in inputs.get("items") or []]
+    elif key == "dossier_submitted":
+        context["submitted_at"] = dossier.submitted_at
+        context["received_at"] = dossier.received_at  # outside working time: the next working start
+    elif key in ("dossier_not_accepted", "dossier_stopped"):
+        context["reason"] = str(inputs.get("reason") or event.reason or "") or _("Không ghi lý do.")
     elif key == "apology":
         context["new_due_at"] = after.get("rescheduled_due_at") or due_at
         context["reason"] = str(inputs.get("reason") or event.reason or "")
@@ -143,7 +151,8 @@ def notify_applicant(event: DossierEvent) -> list[OutboxMessage]:
     logged and skipped: a notification problem never undoes the business action.
     """
     key = APPLICANT_TEMPLATES.get(event.action)
-    if key is None:
+    if key is None or (event.action == Action.SUBMIT and event.dossier.channel != Channel.ONLINE):
+        # At the counter the applicant is there and gets the receipt on paper.
         return []
     dossier: Dossier = event.dossier
     channels = applicant_channels(dossier)

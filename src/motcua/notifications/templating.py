@@ -22,7 +22,10 @@ DISPLAY_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # key -> placeholders the caller must give (templates may use more, optional ones).
 TEMPLATES: dict[str, tuple[str, ...]] = {
+    "dossier_submitted": ("dossier_code", "procedure_name", "tracking_url"),
     "dossier_received": ("dossier_code", "procedure_name", "appointment_at", "tracking_url"),
+    "dossier_not_accepted": ("dossier_code", "procedure_name", "reason", "tracking_url"),
+    "dossier_stopped": ("dossier_code", "procedure_name", "reason", "tracking_url"),
     "supplement_requested": ("dossier_code", "procedure_name", "reason", "tracking_url"),
     "apology": ("dossier_code", "procedure_name", "new_due_at", "tracking_url"),
     "result_ready": ("dossier_code", "procedure_name", "tracking_url"),
