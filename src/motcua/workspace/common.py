@@ -1,0 +1,104 @@
+"""Shared pieces of the officials' screens: the sign-in gate, deadline badges, error rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import DomainError
+from motcua.dossiers.queries import RUNNING_STATES
+from motcua.dossiers.states import ACTION_LABELS, STATE_LABELS, Action, DossierState
+from motcua.organizations.agencies import roles_of
+from motcua.workspace import auth
+
+DUE_SOON_DAYS = 2
+PAUSED_STATES = (DossierState.SUPPLEMENT_REQUESTED, DossierState.AWAITING_PAYMENT)
+
+
+def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, session still valid (expiry, sign-out everywhere), holding a role today."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated or not auth.session_valid(request):
+            if request.user.is_authenticated:
+                auth.sign_out(request)
+                messages.warning(request, _("Phiên làm việc đã hết hạn; hãy đăng nhập lại."))
+            return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
+        request.roles = roles_of(request.user)  # type: ignore[attr-defined]
+        if not request.roles:  # type: ignore[attr-defined]
+            auth.sign_out(request)
+            return redirect(settings.LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def role_names(request: HttpRequest) -> set[str]:
+    return {role for role, _agency, _dept in getattr(request, "roles", [])}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    css: str  # badge-ok / badge-warn / badge-late / "" (neutral)
+    text: str
+
+
+def deadline_state(dossier: Any, now: datetime | None = None) -> Deadline:
+    """The deadline state shown on every list row and the dossier page: colour and words."""
+    now = now or timezone.now()
+    status = DossierState(dossier.status)
+    if dossier.timeliness:
+        labels = {"early": _("Trước hạn"), "on_time": _("Đúng hạn"), "late": _("Trễ hạn")}
+        return Deadline("badge-late" if dossier.timeliness == "late" else "badge-ok", labels[dossier.timeliness])
+    if status in PAUSED_STATES:
+        return Deadline("", _("Tạm dừng tính hạn"))
+    if dossier.due_at is None or status not in RUNNING_STATES:
+        return Deadline("", _("Chưa tính hạn"))
+    if dossier.due_at < now:
+        return Deadline("badge-late", _("Quá hạn"))
+    if dossier.due_at < now + timedelta(days=DUE_SOON_DAYS):
+        return Deadline("badge-warn", _("Sắp đến hạn"))
+    return Deadline("badge-ok", _("Trong hạn"))
+
+
+def step_deadline(dossier: Any, now: datetime | None = None) -> Deadline | None:
+    if not dossier.step_due_at:
+        return None
+    now = now or timezone.now()
+    if dossier.step_due_at < now:
+        return Deadline("badge-late", _("Bước này quá hạn"))
+    return Deadline("badge-ok", _("Bước này trong hạn"))
+
+
+def state_label(state: str) -> str:
+    try:
+        return STATE_LABELS[DossierState(state)][0]
+    except ValueError:
+        return state
+
+
+def action_label(action: str) -> str:
+    try:
+        return ACTION_LABELS[Action(action)][0]
+    except ValueError:
+        return action
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """Field name -> message, for showing each problem beside its input."""
+    found: dict[str, str] = {}
+    for item in error.fields:
+        found.setdefault(item.field, str(item.message))
+    return found

@@ -1,0 +1,62 @@
+"""Sign-in, sign-out and sign-out everywhere for officials (/can-bo/dang-nhap/ ...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.workspace import auth
+from motcua.workspace.common import official_required
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/can-bo/"
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    username = ""
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        password = request.POST.get("password", "")
+        if not username:
+            errors["username"] = _("Hãy nhập tên đăng nhập.")
+        if not password:
+            errors["password"] = _("Hãy nhập mật khẩu.")
+        if not errors:
+            result = auth.sign_in(request, username, password)
+            if result.ok:
+                return redirect(_next(request))
+            if result.locked_until is not None:
+                until = formats.date_format(timezone.localtime(result.locked_until), "H:i d/m/Y")
+                errors["form"] = _("Tài khoản tạm khóa do đăng nhập sai nhiều lần; hãy thử lại sau %(until)s.") % {
+                    "until": until
+                }
+            else:
+                errors["form"] = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    status = 200 if not errors else 422
+    context = {"errors": errors, "username": username, "next": _next(request)}
+    return render(request, "workspace/sign_in.html", context, status=status)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    auth.sign_out(request)
+    messages.success(request, _("Đã đăng xuất."))
+    return redirect("workspace:sign_in")
+
+
+@require_POST
+@official_required
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    auth.sign_out_everywhere(request)
+    messages.success(request, _("Đã đăng xuất khỏi mọi thiết bị."))
+    return redirect("workspace:sign_in")

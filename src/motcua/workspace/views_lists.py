@@ -1,0 +1,143 @@
+"""Worklists (/can-bo/) and the leader's view of the unit (/can-bo/lanh-dao/)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import Forbidden, ValidationFailed
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.queries import RUNNING_STATES, DossierFilters, count_dossiers, list_dossiers
+from motcua.dossiers.states import STATE_LABELS, Role
+from motcua.organizations.models import Agency
+from motcua.workspace.common import DUE_SOON_DAYS, deadline_state, official_required, role_names, state_label
+from motcua.workspace.worklists import COUNT_CAP, TAB_BY_KEY, TABS, parse_filters
+
+PAGE_SIZE = 30
+LEADER_ROLES = {Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER}
+
+
+def _rows(dossiers: list[Dossier], now: Any) -> list[dict[str, Any]]:
+    return [{"dossier": d, "deadline": deadline_state(d, now), "state": state_label(d.status)} for d in dossiers]
+
+
+def _count_text(value: int) -> str:
+    return f"{COUNT_CAP - 1}+" if value >= COUNT_CAP else str(value)
+
+
+def _scope_agencies(request: HttpRequest) -> list[Agency]:
+    codes = sorted({agency for _role, agency, _dept in request.roles})  # type: ignore[attr-defined]
+    return list(Agency.objects.filter(code__in=codes).only("code", "name").order_by("name"))
+
+
+def _page(request: HttpRequest, filters: DossierFilters, now: Any) -> tuple[list[Dossier], str | None, str]:
+    """One keyset page; a tampered cursor falls back to the first page with a message."""
+    cursor = (request.GET.get("cursor") or "").strip()[:500] or None
+    try:
+        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, cursor=cursor, now=now)
+    except ValidationFailed:
+        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, now=now)
+        return rows, next_cursor, _("Liên kết trang không hợp lệ; đang hiển thị trang đầu.")
+    return rows, next_cursor, ""
+
+
+@official_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    roles = role_names(request)
+    default_tab = "mine" if roles & {Role.HANDLER} else ("overdue" if roles & LEADER_ROLES else "new")
+    tab = TAB_BY_KEY.get(request.GET.get("tab", ""), TAB_BY_KEY[default_tab])
+    base, typed, errors = parse_filters(request.GET)
+    filters = tab.filters(request.user, base, now)
+    rows, next_cursor, notice = _page(request, filters, now)
+    kept = {k: v for k, v in typed.items() if v}
+    tabs = [
+        {
+            "key": t.key,
+            "label": t.label,
+            "count": _count_text(
+                count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now)
+            ),
+            "query": urlencode({**kept, "tab": t.key}),
+            "current": t.key == tab.key,
+        }
+        for t in TABS
+    ]
+    context = {
+        "tabs": tabs,
+        "tab": tab,
+        "rows": _rows(rows, now),
+        "typed": typed,
+        "errors": errors,
+        "notice": notice,
+        "agencies": _scope_agencies(request),
+        "states": [(state.value, labels[0]) for state, labels in STATE_LABELS.items()],
+        "next_query": urlencode({**kept, "tab": tab.key, "cursor": next_cursor}) if next_cursor else "",
+        "first_query": urlencode({**kept, "tab": tab.key}),
+        "paged": bool(request.GET.get("cursor")),
+        "section": "worklist",
+    }
+    template = "workspace/_worklist_table.html" if request.htmx and request.htmx.target == "worklist" else None
+    return render(request, template or "workspace/worklist.html", context)
+
+
+def _by_officer(codes: list[str], now: Any) -> list[dict[str, Any]]:
+    """Running dossiers of the unit per officer: overdue, due soon, in time (one GROUP BY)."""
+    soon = now + timedelta(days=DUE_SOON_DAYS)
+    rows = (
+        Dossier.objects.filter(competent_agency__code__in=codes, status__in=RUNNING_STATES)
+        .values("assignee__username", "assignee__official__full_name")
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=soon)),
+        )
+        .order_by("-overdue", "-due_soon", "assignee__username")
+    )
+    return [
+        {
+            "username": row["assignee__username"] or "",
+            "name": row["assignee__official__full_name"] or row["assignee__username"] or _("Chưa phân công"),
+            "total": row["total"],
+            "overdue": row["overdue"],
+            "due_soon": row["due_soon"],
+            "in_time": row["total"] - row["overdue"] - row["due_soon"],
+        }
+        for row in rows
+    ]
+
+
+@official_required
+def leader(request: HttpRequest) -> HttpResponse:
+    codes = sorted({a for role, a, _d in request.roles if role in LEADER_ROLES})  # type: ignore[attr-defined]
+    if not codes:
+        return forbidden_page(
+            request, Forbidden("not_a_leader", _("Trang này dành cho lãnh đạo phòng, lãnh đạo cơ quan."))
+        )
+    now = timezone.now()
+    officer = (request.GET.get("officer") or "").strip()[:150]
+    # Overdue first, then due soon: the running dossiers ordered by due time do exactly that.
+    filters = DossierFilters(
+        status="in_process", assignee=officer or None, agency=codes[0] if len(codes) == 1 else None
+    )
+    rows, next_cursor, notice = _page(request, filters, now)
+    context = {
+        "officers": _by_officer(codes, now),
+        "rows": _rows(rows, now),
+        "officer": officer,
+        "notice": notice,
+        "next_query": urlencode({"officer": officer, "cursor": next_cursor}) if next_cursor else "",
+        "section": "leader",
+    }
+    return render(request, "workspace/leader.html", context)
+
+
+def forbidden_page(request: HttpRequest, error: Forbidden) -> HttpResponse:
+    return render(request, "workspace/forbidden.html", {"message": error.message}, status=403)
