@@ -106,14 +106,15 @@ def test_int_pay_03_query_amount_mismatch_is_not_paid(dossier, fake_paygov, live
     assert payment.events.filter(kind="query", verdict="bad_amount").exists()
 
 
-def test_int_pay_02_wrong_secret_is_refused_by_the_platform_and_no_order_is_kept(
+def test_int_pay_02_wrong_secret_is_refused_by_the_platform_and_the_order_fails(
     dossier, fake_paygov, live_server, settings
 ):
     settings.MOTCUA_PAYMENTS = {"paygov": {**settings.MOTCUA_PAYMENTS["paygov"], "secret": "wrong-secret"}}
     with pytest.raises(DomainError) as caught:
         start(dossier, live_server)
     assert caught.value.status == 503
-    assert not Payment.objects.exists()
+    failed = Payment.objects.get()
+    assert failed.state == "failed" and failed.events.filter(kind="create", verdict="error").exists()
 
 
 def test_int_pay_03_unreachable_platform_on_query_is_recorded_and_changes_nothing(

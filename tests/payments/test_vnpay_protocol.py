@@ -203,3 +203,20 @@ def test_int_pay_03_expired_payment(dossier, payment, fake_gateway):
         dossier=dossier, provider_code="vnpay", return_url=payment.return_url, client_ip="203.0.113.7"
     )
     assert again.reference != payment.reference and again.state == "pending"
+
+
+@pytest.mark.postgres
+def test_int_pay_03_concurrent_duplicate_ipns_settle_exactly_once(payment, fake_gateway):
+    """The same IPN delivered by eight connections at once: one "00", seven "02", one state change.
+    PostgreSQL only: the in-memory SQLite test database is one connection shared by the live server's threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = dict(parse_qsl(urlsplit(payment.redirect_url).query))
+    result = fake_gateway.result_params(order, paid=True)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: fake_gateway.notify(result, sign=False)[1]["RspCode"], range(8)))
+
+    assert sorted(answers) == ["00"] + ["02"] * 7
+    payment.refresh_from_db()
+    assert payment.state == "paid"
+    assert ipn_verdicts(payment).count("confirmed") == 1

@@ -83,9 +83,11 @@ def start_payment(*, dossier: Any, provider_code: str, return_url: str, client_i
             .first()
         )
         if existing is not None:
+            if not existing.redirect_url:  # the other click is still talking to the provider
+                raise Conflict("payment_starting", _("Giao dịch đang được khởi tạo; vui lòng thử lại sau giây lát."))
             return existing
         minutes = int(provider.options.get("timeout_minutes") or DEFAULT_TIMEOUT_MINUTES)
-        payment = Payment(
+        payment = Payment.objects.create(
             dossier=dossier,
             provider=provider.id,
             reference=new_reference(now),
@@ -95,9 +97,27 @@ def start_payment(*, dossier: Any, provider_code: str, return_url: str, client_i
             created_at=now,
             expires_at=now + timedelta(minutes=minutes),
         )
-        payment.redirect_url = provider.create_payment(payment, client_ip, now)
-        payment.save()
         _record(payment, provider.id, "create", payment.reference, {}, "created", "", "", PaymentState.PENDING, now)
+    # Outside the transaction: a provider call (PayGov INIT is HTTP) must not hold the dossier lock.
+    try:
+        redirect_url = provider.create_payment(payment, client_ip, now)
+    except Exception:
+        if _transition(payment, PaymentState.FAILED, timezone.now()):
+            _record(
+                payment,
+                provider.id,
+                "create",
+                payment.reference,
+                {},
+                Verdict.ERROR,
+                "provider refused INIT",
+                PaymentState.PENDING,
+                PaymentState.FAILED,
+                timezone.now(),
+            )
+        raise
+    payment.redirect_url = redirect_url
+    Payment.objects.filter(pk=payment.pk).update(redirect_url=redirect_url, provider_txn_id=payment.provider_txn_id)
     log.info("payment.created", extra={"reference": payment.reference, "provider": provider.id})
     return payment
 
@@ -196,8 +216,7 @@ def expire_stale(now: datetime | None = None) -> int:
         if payment.expires_at + EXPIRY_GRACE < now:
             with transaction.atomic():
                 locked = Payment.objects.select_for_update().get(pk=payment.pk)
-                if locked.state == PaymentState.PENDING:
-                    _transition(locked, PaymentState.EXPIRED, now)
+                if locked.state == PaymentState.PENDING and _transition(locked, PaymentState.EXPIRED, now):
                     _record(
                         locked,
                         locked.provider,
@@ -345,7 +364,20 @@ def _settle(provider: PaymentProvider, callback: Callback, params: dict[str, Any
         payment.provider_txn_id = callback.provider_txn_id[:100]
         payment.provider_code = callback.provider_code[:20]
         payment.bank_code = callback.bank_code[:30]
-        _transition(payment, target, now)
+        if not _transition(payment, target, now):  # a concurrent notification settled it first
+            _record(
+                payment,
+                provider.id,
+                kind,
+                callback.reference,
+                params,
+                Verdict.ALREADY_CONFIRMED,
+                "concurrent duplicate; nothing changed",
+                before,
+                before,
+                now,
+            )
+            return Verdict.ALREADY_CONFIRMED
         reason = (
             "" if target != PaymentState.PAID or not _other_paid(payment) else "dossier already paid by another payment"
         )
@@ -354,13 +386,23 @@ def _settle(provider: PaymentProvider, callback: Callback, params: dict[str, Any
     return Verdict.CONFIRMED
 
 
-def _transition(payment: Payment, target: PaymentState, now: datetime) -> None:
-    payment.state = target
-    payment.settled_at = now
+def _transition(payment: Payment, target: PaymentState, now: datetime) -> bool:
+    """Move a pending payment to `target`; a conditional UPDATE, so of two concurrent settlements
+    (even on SQLite, which has no row locks) exactly one wins. False when it was no longer pending."""
+    changes: dict[str, Any] = {
+        "state": target,
+        "settled_at": now,
+        "provider_txn_id": payment.provider_txn_id,
+        "provider_code": payment.provider_code,
+        "bank_code": payment.bank_code,
+    }
     if target == PaymentState.PAID:
-        payment.paid_at = now
-        payment.receipt_number = f"BL-{payment.reference}"
-    payment.save()
+        changes |= {"paid_at": now, "receipt_number": f"BL-{payment.reference}"}
+    won = Payment.objects.filter(pk=payment.pk, state=PaymentState.PENDING).update(**changes) == 1
+    if won:
+        for name, value in changes.items():
+            setattr(payment, name, value)
+    return won
 
 
 def _other_paid(payment: Payment) -> bool:
