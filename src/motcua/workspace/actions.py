@@ -19,6 +19,8 @@ from motcua.core.errors import FieldError, ValidationFailed
 from motcua.dossiers.files import Upload
 from motcua.dossiers.states import Action
 
+# Dossiers without an internal process name the step and sub-state themselves.
+GENERIC_STEP = ("step", "substate")
 STEP_ACTIONS = {Action.START_STEP.value, Action.COMPLETE_STEP.value, Action.SEND_BACK.value}
 FIELDS: dict[str, tuple[str, ...]] = {
     Action.ACCEPT.value: (),
@@ -123,10 +125,14 @@ def _return_checks(inputs: dict[str, Any], errors: list[FieldError]) -> None:
 def read_post(data: Any, uploaded: Any) -> Posted:
     """The action and its inputs from a posted form; ValidationFailed for what cannot even be read."""
     action = (data.get("action") or "").strip()
-    typed = {name: (data.get(name) or "").strip() for names in FIELDS.values() for name in names if name != "files"}
+    names = {name for names in FIELDS.values() for name in names if name != "files"} | set(GENERIC_STEP)
+    typed = {name: (data.get(name) or "").strip() for name in names}
     errors: list[FieldError] = []
     inputs: dict[str, Any] = {}
-    for name in FIELDS.get(action, ()):
+    wanted = FIELDS.get(action, ())
+    if action in STEP_ACTIONS:
+        wanted = (*wanted, *GENERIC_STEP)  # without a process the table needs step (and sub-state)
+    for name in wanted:
         value = typed.get(name, "")
         if name == "files" or not value:
             continue

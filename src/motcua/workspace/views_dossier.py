@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from motcua.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from motcua.dossiers import form_data, process_link, services
+from motcua.dossiers import form_data, permissions, process_link, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_for
 from motcua.dossiers.schemas import public
@@ -156,9 +156,14 @@ def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
 def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
     """Fire one action. A stale version (second tab, double click) is refused with a clear message."""
     try:
-        dossier = _readable(request, code)
-    except Forbidden as error:
-        return forbidden_page(request, error)
+        dossier = services.get_dossier(code)
+    except NotFound:
+        raise Http404(code) from None
+    if not roles_for(dossier, request.user):
+        # The services' own refusal: audited like a refused API write (GEN-03).
+        action = str(request.POST.get("action", ""))[:30]
+        agency = dossier.competent_agency.code
+        return forbidden_page(request, permissions.refuse(request.user, action, dossier.pk, dossier.code, agency))
     posted: actions.Posted | None = None
     try:
         posted = actions.read_post(request.POST, request.FILES)
