@@ -256,6 +256,13 @@ def payments_of(dossier: Any) -> list[Payment]:
     return list(Payment.objects.filter(dossier=dossier).prefetch_related("events").order_by("-created_at", "-id"))
 
 
+def return_url_for(request: Any, provider_code: str) -> str:
+    """The absolute URL of our return page for `provider_code`, to pass as `start_payment(return_url=...)`."""
+    from django.urls import reverse
+
+    return str(request.build_absolute_uri(reverse("payments:return", args=[provider_code])))
+
+
 def new_reference(now: datetime) -> str:
     """Our order reference: the local date then 80 random bits in upper-case hex (unguessable,
     alphanumeric as gateways require)."""
