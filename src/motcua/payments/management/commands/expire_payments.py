@@ -16,7 +16,7 @@ logger = logging.getLogger("motcua.payments")
 
 
 class Command(BaseCommand):
-    help = "Tra cứu giao dịch chờ quá 15 phút, đánh dấu hết hạn các giao dịch quá thời gian (một lần, hoặc mỗi --interval giây)."
+    help = "Tra cứu giao dịch chờ quá 15 phút, đánh dấu hết hạn giao dịch quá thời gian (một lần hoặc định kỳ)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Chạy một lượt rồi dừng.")
