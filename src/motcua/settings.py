@@ -157,6 +157,8 @@ SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG and "SECRET_KEY" i
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Officials sign in at the workspace; login_required anywhere sends them there.
+LOGIN_URL = "/can-bo/dang-nhap/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
