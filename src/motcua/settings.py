@@ -189,4 +189,8 @@ MOTCUA = {
     "API_MAX_PAGE_SIZE": 200,
     # Anonymous dossier lookups per client IP (django-ratelimit syntax: count/period).
     "PUBLIC_LOOKUP_RATE": os.environ.get("MOTCUA_PUBLIC_LOOKUP_RATE", "30/m"),
+    # After a supplement the period restarts from zero (NĐ 61/2018) or resumes (OS-SUPP-04: restart | pause).
+    "SUPPLEMENT_CLOCK_MODE": os.environ.get("MOTCUA_SUPPLEMENT_CLOCK_MODE", "restart"),
+    # While awaiting a financial obligation the clock runs or is paused (OS-PROC-08: run | pause).
+    "PAYMENT_CLOCK_MODE": os.environ.get("MOTCUA_PAYMENT_CLOCK_MODE", "run"),
 }

@@ -215,3 +215,28 @@ def test_gen_03_every_transition_is_in_the_verified_audit_chain(world):
     )
     assert actions == ["submit", "accept", "transfer", "assign"]
     assert verify_chain().intact
+
+
+def _payment_pause(world, settings, mode):
+    settings.MOTCUA = {**settings.MOTCUA, "PAYMENT_CLOCK_MODE": mode}
+    dossier = to_processing(world, counter_dossier(world))
+    due = dossier.due_at
+    fees = [{"code": "LP", "name": "Lệ phí", "amount": 50000}]
+    perform_action(dossier, "request_payment", world.handler, {"fees": fees}, now=at(15, 9))
+    assert dossier.status == "awaiting_payment"
+    perform_action(dossier, "confirm_payment", world.intake, {"payment_ref": "BL-0001"}, now=at(16, 9))
+    assert dossier.status == "in_process"
+    return dossier, due
+
+
+def test_os_proc_08_payment_wait_counts_against_the_deadline_by_default(world, settings):
+    dossier, due = _payment_pause(world, settings, "run")
+    assert dossier.due_at == due == at(17, 17)
+
+
+def test_os_proc_08_pause_mode_moves_the_due_time_by_the_working_time_spent_waiting(world, settings):
+    dossier, due = _payment_pause(world, settings, "pause")
+    # Waiting Tue 09:00 -> Wed 09:00 is one working day: Thu 17/7 17:00 -> Fri 18/7 17:00 (CAL-12).
+    assert due == at(17, 17) and dossier.due_at == at(18, 17) == dossier.original_due_at
+    stored = _reload(dossier)
+    assert rebuild_projection(stored) == current(stored)

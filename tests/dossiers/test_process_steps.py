@@ -236,3 +236,17 @@ def test_os_proc_06_quarter_day_allotments_count_as_working_hours(world):
     assert allotment_due(at(14, 9), Decimal("0.25"), "working_days", calendar) == at(14, 11)
     assert allotment_due(at(14, 9), Decimal("2"), "working_hours", calendar) == at(14, 11)
     assert allotment_due(at(14, 10), Decimal("1"), "working_days", calendar) == at(15, 17)
+
+
+def test_os_proc_08_pause_mode_moves_the_step_due_time_too(world, process, settings):
+    settings.MOTCUA = {**settings.MOTCUA, "PAYMENT_CLOCK_MODE": "pause"}
+    dossier = _forwarded(world)
+    step_due = dossier.step_due_at
+    assert step_due is not None
+    fees = [{"code": "LP", "name": "Lệ phí", "amount": 50000}]
+    perform_action(dossier, "request_payment", world.handler, {"fees": fees}, now=at(15, 9))
+    perform_action(dossier, "confirm_payment", world.intake, {"payment_ref": "BL-0001"}, now=at(16, 9))
+    # One working day spent waiting (Tue 09:00 -> Wed 09:00): the step's due time moves by it.
+    assert dossier.step_due_at == calendar_for(world.unit).extend_for_pause(step_due, at(15, 9), at(16, 9))
+    assert dossier.step_due_at > step_due
+    assert rebuild_projection(_reload(dossier)) == current(_reload(dossier))

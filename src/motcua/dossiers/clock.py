@@ -19,13 +19,36 @@ from motcua.catalog.process_models import HOURS_PER_DAY, AllotmentUnit
 from motcua.dossiers.states import Action, DossierState, Transition
 from motcua.dossiers.timeliness import dossier_timeliness
 
-RESTART, PAUSE = "restart", "pause"
+RESTART, PAUSE, RUN = "restart", "pause", "run"
+DUE_TIMES = ("due_at", "original_due_at", "rescheduled_due_at")
 
 
 def supplement_clock_mode() -> str:
     """`supplement.clock_mode` (OS-SUPP-04): restart from zero (NĐ 61/2018, default) or pause."""
     mode = str(settings.MOTCUA.get("SUPPLEMENT_CLOCK_MODE", RESTART))
     return mode if mode in (RESTART, PAUSE) else RESTART
+
+
+def payment_clock_mode() -> str:
+    """`payment.clock_mode` (OS-PROC-08): while a dossier awaits a financial obligation its clock
+    keeps running (`run`, default: the agency's time is the agency's) or is paused (`pause`: on
+    payment every due time moves by the working time spent waiting, CAL-12)."""
+    mode = str(settings.MOTCUA.get("PAYMENT_CLOCK_MODE", RUN))
+    return mode if mode in (RUN, PAUSE) else RUN
+
+
+def extended_by_pause(dossier: Any, now: datetime, names: tuple[str, ...]) -> dict[str, Any]:
+    """Due times `names` moved by the working time between `dossier.paused_at` and `now` (CAL-12)."""
+    paused_at = dossier.paused_at
+    if paused_at is None:
+        return {}
+    calendar = calendar_for(dossier.competent_agency)
+    changes: dict[str, Any] = {}
+    for name in names:
+        value = getattr(dossier, name)
+        if value is not None:
+            changes[name] = calendar.extend_for_pause(value, paused_at, now)
+    return changes
 
 
 def statutory_due(dossier: Any, start: datetime, calendar: WorkCalendar | None = None) -> datetime | None:
@@ -73,14 +96,7 @@ def _on_resupply(dossier: Any, now: datetime) -> dict[str, Any]:
     if supplement_clock_mode() == RESTART:
         due = statutory_due(dossier, now)
         return {"due_at": due, "original_due_at": due, "rescheduled_due_at": None}
-    calendar = calendar_for(dossier.competent_agency)
-    paused_at = dossier.paused_at
-    changes: dict[str, Any] = {}
-    for name in ("due_at", "original_due_at", "rescheduled_due_at"):
-        value = getattr(dossier, name)
-        if value is not None and paused_at is not None:
-            changes[name] = calendar.extend_for_pause(value, paused_at, now)
-    return changes
+    return extended_by_pause(dossier, now, DUE_TIMES)
 
 
 def _on_resolve(dossier: Any, now: datetime, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +123,10 @@ def changes_for(dossier: Any, row: Transition, inputs: dict[str, Any], now: date
         return _on_resolve(dossier, now, inputs)
     if action is Action.RETURN_RESULT:
         return {"returned_at": now}
+    running = dossier.paused_from in (DossierState.ACCEPTED, DossierState.IN_PROCESS)
+    if action is Action.CONFIRM_PAYMENT and running and payment_clock_mode() == PAUSE:
+        # The step's due time moves with the dossier's (process_link leaves it alone here).
+        return extended_by_pause(dossier, now, (*DUE_TIMES, "step_due_at"))
     return {}
 
 
