@@ -174,3 +174,16 @@ def test_int_pay_02_redirect_lists_the_spec_fields(dossier, vnpay):
     assert (
         params["vnp_ReturnUrl"] == RETURN and params["vnp_CreateDate"].isdigit() and len(params["vnp_CreateDate"]) == 14
     )
+
+
+def test_gen_audit_every_settlement_lands_in_the_hash_chained_log(dossier, vnpay):
+    from motcua.core.audit import verify_chain
+    from motcua.core.models import AuditRecord
+
+    payment = start(dossier)
+    services.handle_ipn("vnpay", ipn_for(payment))
+    services.handle_ipn("vnpay", ipn_for(payment))  # a replay is not a second settlement
+    records = AuditRecord.objects.filter(object_type="payments.payment")
+    assert list(records.values_list("action", "object_repr")) == [("payment_paid", payment.reference)]
+    assert records.get().agency_code == dossier.competent_agency.code
+    assert verify_chain().intact

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import FeeChannel
+from motcua.core import audit
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
+from motcua.dossiers.models import Dossier
 from motcua.payments.models import SETTLED_STATES, Payment, PaymentEvent, PaymentState
 from motcua.payments.providers import Callback, Outcome, PaymentProvider, Verdict, get_provider
 
@@ -409,6 +411,17 @@ def _transition(payment: Payment, target: PaymentState, now: datetime) -> bool:
     if won:
         for name, value in changes.items():
             setattr(payment, name, value)
+        # The hash-chained audit log (DESIGN rule 7) sees every settlement too.
+        agency = Dossier.objects.filter(pk=payment.dossier_id).values_list("competent_agency__code", flat=True).first()
+        audit.record(
+            f"payment_{target.value}",
+            "payments.payment",
+            payment.pk,
+            before={"state": PaymentState.PENDING.value},
+            after={"state": target.value, "amount": payment.amount, "provider_txn_id": payment.provider_txn_id},
+            object_repr=payment.reference,
+            agency_code=agency or "",
+        )
     return won
 
 
