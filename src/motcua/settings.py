@@ -178,6 +178,9 @@ LOGGING = {
         # PDF rendering libraries log every font and layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko's validator logs certificate subjects (personal names) at INFO.
+        "pyhanko": {"level": "WARNING"},
+        "pyhanko_certvalidator": {"level": "WARNING"},
     },
 }
 
