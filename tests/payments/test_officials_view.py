@@ -75,3 +75,8 @@ def test_os_fee_03_api_shows_the_dossier_payments_to_its_officials_only(client, 
 
 def test_int_pay_03_api_lists_enabled_providers(client, paid):
     assert client.get("/api/v1/payments/providers").json() == [{"code": "vnpay", "label": "VNPay"}]
+
+
+def test_return_page_in_english_when_asked(client, db):
+    response = client.get("/thanh-toan/ket-qua/vnpay/?vnp_TxnRef=nope", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and "Payment not found" in response.content.decode()
