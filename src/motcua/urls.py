@@ -9,7 +9,6 @@ admin.site.site_title = "motcua"
 admin.site.index_title = "Cấu hình hệ thống"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

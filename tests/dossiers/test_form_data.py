@@ -62,14 +62,14 @@ def test_os_form_03_receipt_from_the_accept_event(world, settings):
     assert (data.register_book, data.register_entry) == ("2025", "01")
     assert "Ủy ban nhân dân phường Hạc Thành" in data.return_place
     # OS-CODE-03: the QR code carries the public tracking address (portal page later).
-    assert data.tracking_url == f"https://dichvucong.thanhhoa.gov.vn/api/v1/public/dossiers/{dossier.code}"
+    assert data.tracking_url == f"https://dichvucong.thanhhoa.gov.vn/tra-cuu/{dossier.code}/"
     assert data.header.issuing_unit == "BỘ PHẬN MỘT CỬA"
     assert data.header.governing_body == "ỦY BAN NHÂN DÂN PHƯỜNG HẠC THÀNH"
     assert form_data.receipt_data(dossier, copy=1).copy == 1
 
 
 def test_os_code_03_default_tracking_base(world):
-    assert form_data.tracking_url("X-1") == "http://127.0.0.1:8000/api/v1/public/dossiers/X-1"
+    assert form_data.tracking_url("X-1") == "http://127.0.0.1:8000/tra-cuu/X-1/"
 
 
 def test_os_form_08_register_entry_counts_the_units_dossiers_of_the_year(world):

@@ -47,7 +47,7 @@ def test_os_intake_06_accepting_at_the_counter_sends_the_receipt_by_email_and_sm
     # The appointment is the due time set by the accept event (Thu 17/7/2025, end of office).
     assert "Hẹn trả kết quả: 17:00 17/07/2025" in email.body
     assert "Thủ tục: Đăng ký khai sinh" in email.body
-    assert f"http://127.0.0.1:8000/api/v1/public/dossiers/{dossier.code}" in email.body
+    assert f"http://127.0.0.1:8000/tra-cuu/{dossier.code}/" in email.body
     assert email.context["dossier_code"] == dossier.code and email.status == "pending"
 
 
@@ -58,7 +58,7 @@ def test_channels_follow_the_contact_details_and_settings(world, settings):
     only_phone = counter_dossier(world, applicant=citizen(email=""))
     [sms] = _messages(only_phone)
     assert sms.channel == "sms_http" and sms.recipient == PHONE
-    assert f"https://dvc.example.vn/api/v1/public/dossiers/{only_phone.code}" in sms.body
+    assert f"https://dvc.example.vn/tra-cuu/{only_phone.code}/" in sms.body
     neither = counter_dossier(world, applicant=citizen(email="", phone=""))
     assert _messages(neither) == []
 

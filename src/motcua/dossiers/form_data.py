@@ -187,7 +187,7 @@ def return_place(dossier: Dossier) -> str:
 def tracking_url(code: str) -> str:
     """Public tracking address printed as the receipt's QR code (OS-CODE-03)."""
     base = str(settings.MOTCUA.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return f"{base}/api/v1/public/dossiers/{code}"
+    return f"{base}/tra-cuu/{code}/"
 
 
 # --- register numbering (OS-FORM-07/08) ------------------------------------------------------

@@ -76,7 +76,7 @@ def public_base_url() -> str:
 
 def tracking_url(code: str) -> str:
     """The public status page of dossier `code` (no login: the code is what the applicant holds)."""
-    return f"{public_base_url()}/api/v1/public/dossiers/{code}"
+    return f"{public_base_url()}/tra-cuu/{code}/"
 
 
 def sms_channel() -> str:

@@ -21,6 +21,7 @@ from motcua.dossiers.files import Upload
 from motcua.dossiers.intake import IntakeResult, receive_dossier
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.projection import PROJECTED, rebuild_projection
+from motcua.dossiers.states import Role
 
 __all__ = [
     "IntakeResult",
@@ -28,6 +29,7 @@ __all__ = [
     "allowed_actions_for",
     "get_dossier",
     "perform_action",
+    "perform_applicant_action",
     "rebuild_projection",
     "receive_dossier",
 ]
@@ -70,6 +72,41 @@ def perform_action(
     actor = actor_for(dossier, user)
     if not actor.roles:
         raise permissions.refuse(user, str(action), dossier.pk, dossier.code, dossier.competent_agency.code)
+    return _perform(dossier, action, actor, inputs, expected_version, files, now)
+
+
+# What an applicant may do from the portal on a dossier the portal knows they filed.
+APPLICANT_ACTIONS = frozenset({"resupply", "withdraw"})
+
+
+def perform_applicant_action(
+    dossier: Dossier,
+    action: str,
+    user: Any,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    files: Sequence[Upload] = (),
+    now: datetime | None = None,
+) -> DossierEvent:
+    """The applicant's own act (OS-SUPP resupply, OS-STOP-01 withdrawal) from the portal.
+
+    The caller (the portal) has established that `user` filed `dossier`; the act is taken with the
+    applicant role in the receiving unit, through the same transition table as every other act."""
+    if str(action) not in APPLICANT_ACTIONS:
+        raise permissions.refuse(user, str(action), dossier.pk, dossier.code, dossier.competent_agency.code)
+    actor = Actor(user=user, name=display_name(user), roles={Role.APPLICANT: dossier.receiving_unit.code})
+    return _perform(dossier, action, actor, inputs, None, files, now or timezone.now())
+
+
+def _perform(
+    dossier: Dossier,
+    action: str,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None,
+    expected_version: int | None,
+    files: Sequence[Upload],
+    now: datetime,
+) -> DossierEvent:
     checked = attachments.check(files)
     if checked:
         named = [{"name": str(n)} for n in (inputs or {}).get("attachments") or []]
