@@ -27,7 +27,10 @@ def test_mine_lists_the_handlers_dossiers_with_the_overdue_state_in_words_and_co
 def test_tabs_show_counts(world, sign_in):
     to_processing(world, counter_dossier(world))
     counter_dossier(world, accept=False)
-    body = sign_in("motcua.a").get("/can-bo/?tab=new").content.decode()
+    client = sign_in("motcua.a")
+    page = client.get("/can-bo/?tab=new").content.decode()
+    assert 'hx-get="/can-bo/dem/?tab=new"' in page and 'hx-trigger="load"' in page  # counts follow the list
+    body = client.get("/can-bo/dem/?tab=new").content.decode()
     assert re.search(r"Chờ tiếp nhận <span class=\"ws-count\">\(1\)</span>", body)
     assert re.search(r"Quá hạn <span class=\"ws-count\">\(1\)</span>", body)
 
@@ -107,6 +110,27 @@ def test_worklist_queries_do_not_grow_with_the_number_of_dossiers(world, sign_in
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/can-bo/?tab=all")
     assert len(_codes(response.content.decode())) == 28
+
+
+def test_tab_counts_queries_are_bounded(world, sign_in, django_assert_max_num_queries):
+    _many(world, 3)
+    client = sign_in("chuyenvien.b")
+    client.get("/can-bo/dem/")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/can-bo/dem/")
+    _many(world, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get("/can-bo/dem/?tab=all").content.decode()
+    assert 'Theo trạng thái <span class="ws-count">(23)</span>' in body
+
+
+def test_tab_counts_stop_at_the_cap(world, sign_in, monkeypatch):
+    from motcua.workspace import views_lists
+
+    monkeypatch.setattr(views_lists, "COUNT_CAP", 3)
+    _many(world, 4)
+    body = sign_in("chuyenvien.b").get("/can-bo/dem/?tab=all").content.decode()
+    assert 'Theo trạng thái <span class="ws-count">(2+)</span>' in body
 
 
 def test_leader_view_queries_are_bounded(world, sign_in, django_assert_max_num_queries):

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("dang-nhap/", views_auth.sign_in, name="sign_in"),
     path("dang-xuat/", views_auth.sign_out, name="sign_out"),
     path("dang-xuat-moi-noi/", views_auth.sign_out_everywhere, name="sign_out_everywhere"),
+    path("dem/", views_lists.tab_counts, name="tab_counts"),
     path("lanh-dao/", views_lists.leader, name="leader"),
     path("tiep-nhan/", views_reception.reception_page, name="reception"),
     path("tiep-nhan/thu-tuc/", views_reception.procedure_search, name="procedure_search"),

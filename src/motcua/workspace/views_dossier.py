@@ -51,8 +51,10 @@ def _readable(request: HttpRequest, code: str) -> Dossier:
         dossier = services.get_dossier(code)
     except NotFound:
         raise Http404(code) from None
-    if not roles_for(dossier, request.user):
+    roles = roles_for(dossier, request.user)
+    if not roles:
         raise Forbidden("not_in_agency_scope", _("Bạn không có vai trò nào tại cơ quan xử lý hồ sơ này."))
+    dossier._workspace_roles = roles  # the page reuses them instead of asking again
     return dossier
 
 
@@ -108,7 +110,7 @@ def _timeline(dossier: Dossier) -> list[dict[str, Any]]:
 
 def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
-    roles = set(roles_for(dossier, request.user))
+    roles = set(getattr(dossier, "_workspace_roles", None) or roles_for(dossier, request.user))
     allowed = services.allowed_actions_for(dossier, request.user, now=now)
     components = list(dossier.components.select_related("required_document").order_by("id"))
     return {

@@ -48,30 +48,37 @@ def _page(request: HttpRequest, filters: DossierFilters, now: Any) -> tuple[list
     return rows, next_cursor, ""
 
 
-@official_required
-def worklist(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    roles = role_names(request)
-    default_tab = "mine" if roles & {Role.HANDLER} else ("overdue" if roles & LEADER_ROLES else "new")
-    tab = TAB_BY_KEY.get(request.GET.get("tab", ""), TAB_BY_KEY[default_tab])
-    base, typed, errors = parse_filters(request.GET)
-    filters = tab.filters(request.user, base, now)
-    rows, next_cursor, notice = _page(request, filters, now)
-    kept = {k: v for k, v in typed.items() if v}
-    tabs = [
+def _tabs(request: HttpRequest, current: str, kept: dict[str, str], counts: dict[str, str]) -> list[dict[str, Any]]:
+    return [
         {
             "key": t.key,
             "label": t.label,
-            "count": _count_text(
-                count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now)
-            ),
+            "count": counts.get(t.key, ""),
             "query": urlencode({**kept, "tab": t.key}),
-            "current": t.key == tab.key,
+            "current": t.key == current,
         }
         for t in TABS
     ]
+
+
+def _current_tab(request: HttpRequest) -> Any:
+    roles = role_names(request)
+    default_tab = "mine" if roles & {Role.HANDLER} else ("overdue" if roles & LEADER_ROLES else "new")
+    return TAB_BY_KEY.get(request.GET.get("tab", ""), TAB_BY_KEY[default_tab])
+
+
+@official_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """One page of the chosen tab; the tab counters arrive right after it (`tab_counts`), so the
+    list an official works from never waits for seven counts."""
+    now = timezone.now()
+    tab = _current_tab(request)
+    base, typed, errors = parse_filters(request.GET)
+    rows, next_cursor, notice = _page(request, tab.filters(request.user, base, now), now)
+    kept = {k: v for k, v in typed.items() if v}
     context = {
-        "tabs": tabs,
+        "tabs": _tabs(request, tab.key, kept, {}),
+        "counts_query": urlencode({**kept, "tab": tab.key}),
         "tab": tab,
         "rows": _rows(rows, now),
         "typed": typed,
@@ -84,8 +91,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "paged": bool(request.GET.get("cursor")),
         "section": "worklist",
     }
-    template = "workspace/_worklist_table.html" if request.htmx and request.htmx.target == "worklist" else None
-    return render(request, template or "workspace/worklist.html", context)
+    return render(request, "workspace/worklist.html", context)
+
+
+@official_required
+def tab_counts(request: HttpRequest) -> HttpResponse:
+    """htmx: the tab bar with how many dossiers each tab holds (bounded counts, "999+")."""
+    now = timezone.now()
+    tab = _current_tab(request)
+    base, typed, _errors = parse_filters(request.GET)
+    kept = {k: v for k, v in typed.items() if v}
+    counts = {
+        t.key: _count_text(count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now))
+        for t in TABS
+    }
+    return render(request, "workspace/_tabs.html", {"tabs": _tabs(request, tab.key, kept, counts)})
 
 
 def _by_officer(codes: list[str], now: Any) -> list[dict[str, Any]]:
