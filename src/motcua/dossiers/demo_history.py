@@ -44,6 +44,7 @@ HISTORY_WORKING_DAYS = 85  # about four months
 PER_WORKING_DAY = 12  # a smaller history is packed into fewer recent days (at least MIN_WORKING_DAYS)
 # ~50 ms of CPU a dossier on SQLite (2-core machine, Nov 2026 services): 1,000 fit in about a minute.
 DEFAULT_COUNT = 3000
+SHARE_PAUSE_S = 0.12
 MIN_WORKING_DAYS = 10
 LEADERS = (Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER)
 ONLINE = "online"
@@ -447,7 +448,12 @@ def _report(log: GenerateLog, counts: dict[str, int], took: float) -> None:
 
 
 def generate_history(
-    count: int = DEFAULT_COUNT, *, seed: int = 2026, end: datetime | None = None, log: GenerateLog = print
+    count: int = DEFAULT_COUNT,
+    *,
+    seed: int = 2026,
+    end: datetime | None = None,
+    log: GenerateLog = print,
+    share_writes: bool = False,
 ) -> dict[str, int]:
     """Generate `count` dossiers received over the ~4 months of working days before `end` (default now).
 
@@ -472,6 +478,7 @@ def generate_history(
         for index, (moment, plan) in enumerate(zip(moments, plans, strict=True), start=1):
             route = rng.choices(routes, [r.weight for r in routes])[0]
             life = Life(route, rng, end, calendar_for(route.competent), moment)
+            began = time.perf_counter()
             try:
                 with transaction.atomic():
                     live(life, plan)
@@ -479,6 +486,11 @@ def generate_history(
                 skipped += 1
                 if skipped <= 3:
                     log(f"  skipped one dossier of {route.version.procedure.procedure_code}: {exc}")
+            if share_writes:
+                # Beside a running server on SQLite: one writer at a time, and a waiting writer polls
+                # (up to every 100 ms). Leaving at least that long between dossiers keeps the site's
+                # own writes from starving behind a stream of back-to-back transactions.
+                time.sleep(max(SHARE_PAUSE_S, time.perf_counter() - began))
             if index % 500 == 0:
                 log(f"  {index:,} / {count:,} dossiers…")
     counts = history_counts(end)

@@ -17,6 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from motcua.demo.seed import demo_accounts, demo_password
 from motcua.dossiers.demo_history import DEFAULT_COUNT
 from motcua.dossiers.models import Dossier
+from motcua.payments.demo import fake_gateway_command, fake_gateway_environment, gateway_port
+
+MAX_RESTARTS = 5
 
 
 class Command(BaseCommand):
@@ -48,24 +51,28 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int, history: int) -> None:
         python = sys.executable
-        # The past is generated through the real services (a few minutes for thousands of dossiers),
-        # so it runs beside the server: the site is usable at once and the worklists fill up.
+        # The past is generated through the real services (minutes for thousands of dossiers), so
+        # it runs beside the server: the site is usable at once and the worklists fill up.
         background = []
         if history:
             self.stdout.write(f"Demo history: {history:,} dossiers are being generated in the background.")
-            background.append(
-                subprocess.Popen([python, "-m", "motcua", "demo-history", "--count", str(history)])  # noqa: S603
-            )
-        children = [
-            subprocess.Popen([python, "-m", "motcua", "worker"]),  # noqa: S603  (our own interpreter)
+            command = [python, "-m", "motcua", "demo-history", "--count", str(history), "--beside-server"]
+            background.append(subprocess.Popen(command))  # noqa: S603  (our own interpreter)
+        # Online fees are paid on a local fake of a VNPay-type gateway (no real money); the web
+        # server inherits the environment that points the `vnpay` provider at it.
+        gateway_env = fake_gateway_environment(host, port)
+        os.environ.update({k: v for k, v in gateway_env.items() if k not in os.environ})
+        commands = [
+            fake_gateway_command(python, host, port),
+            [python, "-m", "motcua", "worker"],
             # Periodic sweep of the notification outbox (retries with backoff).
-            subprocess.Popen([python, "-m", "motcua", "deliver-notifications"]),  # noqa: S603
+            [python, "-m", "motcua", "deliver-notifications"],
             # Periodic deadline watch: due-soon and overdue alerts (OS-LATE-04).
-            subprocess.Popen([python, "-m", "motcua", "watch-deadlines"]),  # noqa: S603
-            subprocess.Popen(  # noqa: S603
-                [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"]
-            ),
+            [python, "-m", "motcua", "watch-deadlines"],
+            [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"],
         ]
+        children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+        restarts = [0] * len(children)
         stop = {"requested": False}
 
         def request_stop(signum: int, frame: Any) -> None:
@@ -75,11 +82,19 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, request_stop)
         base = f"http://{host}:{port}"
         if self._wait_healthy(base, children):
-            self._print_welcome(base)
+            self._print_welcome(base, host, port)
         try:
             while not stop["requested"]:
-                if any(child.poll() is not None for child in children):
-                    raise CommandError("A demo process stopped unexpectedly; see the log above.")
+                for index, child in enumerate(children):
+                    if child.poll() is None:
+                        continue
+                    # A helper process may die of a transient error (an SQLite write lock held too
+                    # long under load); start it again a few times before giving up.
+                    if restarts[index] >= MAX_RESTARTS:
+                        raise CommandError("A demo process keeps stopping; see the log above.")
+                    restarts[index] += 1
+                    self.stderr.write(f"restarting: {' '.join(commands[index][2:])}")
+                    children[index] = subprocess.Popen(commands[index])  # noqa: S603
                 time.sleep(0.5)
         finally:
             for child in children + background:
@@ -104,7 +119,7 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         return False
 
-    def _print_welcome(self, base: str) -> None:
+    def _print_welcome(self, base: str, host: str, port: int) -> None:
         lines = [
             "",
             "motcua is running (Ctrl+C to stop).",
@@ -113,6 +128,7 @@ class Command(BaseCommand):
             f"  API documentation: {base}/api/v1/docs",
             f"  OpenAPI:           {base}/api/v1/openapi.json",
             f"  Health:            {base}/healthz",
+            f"  Fake payment gateway (VNPay-type, no real money): http://{host}:{gateway_port(port)}/",
             f"  Database:          {settings.DATABASES['default']['NAME']}",
             "",
             f"Demo accounts (password: {demo_password()}):",

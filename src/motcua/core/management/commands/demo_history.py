@@ -12,6 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help=f"Dossiers (default {DEFAULT_COUNT}).")
+        parser.add_argument(
+            "--beside-server",
+            action="store_true",
+            help="Leave room between dossiers for the writes of a server running on the same SQLite file.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        generate_history(options["count"], log=self.stdout.write)
+        generate_history(options["count"], log=self.stdout.write, share_writes=options["beside_server"])
