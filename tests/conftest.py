@@ -134,4 +134,6 @@ def fake_gateway(live_server, settings):
             "pay_url": gateway.pay_url,
         }
         settings.MOTCUA_PAYMENTS = configured
+        # Browser tests return from the gateway many times a minute from 127.0.0.1.
+        settings.MOTCUA_PAYMENTS_RETURN_RATE = "10000/m"
         yield gateway

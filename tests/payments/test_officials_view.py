@@ -80,3 +80,34 @@ def test_int_pay_03_api_lists_enabled_providers(client, paid):
 def test_return_page_in_english_when_asked(client, db):
     response = client.get("/thanh-toan/ket-qua/vnpay/?vnp_TxnRef=nope", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and "Payment not found" in response.content.decode()
+
+
+def test_return_page_is_rate_limited_per_address(client, db, settings):
+    """Every return is stored, so anonymous callers are limited (issue 5: abuse cases)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MOTCUA_PAYMENTS_RETURN_RATE = "2/m"
+    statuses = [client.get("/thanh-toan/ket-qua/vnpay/?vnp_TxnRef=nope").status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
+
+
+def test_int_pay_03_ipn_from_outside_the_allow_list_is_refused_and_not_stored(client, paid, settings):
+    from motcua.payments.models import PaymentEvent
+
+    settings.MOTCUA_PAYMENTS = {"vnpay": {**settings.MOTCUA_PAYMENTS["vnpay"], "ipn_allowed_ips": "203.0.113.1"}}
+    before = PaymentEvent.objects.count()
+    assert client.get("/thanh-toan/ipn/vnpay/?vnp_TxnRef=x").status_code == 403
+    assert PaymentEvent.objects.count() == before
+    answer = client.get("/thanh-toan/ipn/vnpay/?vnp_TxnRef=x", REMOTE_ADDR="203.0.113.1").json()
+    assert answer["RspCode"] == "97" and PaymentEvent.objects.count() == before + 1
+
+
+def test_return_url_for_refuses_an_unknown_provider(rf, settings):
+    from motcua.core.errors import ValidationFailed
+
+    settings.MOTCUA_PAYMENTS = {"vnpay": {"tmn_code": "T", "hash_secret": "s", "pay_url": "https://x/pay"}}
+    request = rf.get("/")
+    assert services.return_url_for(request, "vnpay") == "http://testserver/thanh-toan/ket-qua/vnpay/"
+    with pytest.raises(ValidationFailed):
+        services.return_url_for(request, "../../evil")

@@ -105,6 +105,7 @@ ENVIRONMENT: dict[str, dict[str, str]] = {
         "hash_secret": "MOTCUA_VNPAY_HASH_SECRET",
         "pay_url": "MOTCUA_VNPAY_PAY_URL",
         "timeout_minutes": "MOTCUA_VNPAY_TIMEOUT_MINUTES",
+        "ipn_allowed_ips": "MOTCUA_VNPAY_IPN_ALLOWED_IPS",
     },
     "paygov": {
         "enabled": "MOTCUA_PAYGOV_ENABLED",
@@ -112,6 +113,7 @@ ENVIRONMENT: dict[str, dict[str, str]] = {
         "partner_code": "MOTCUA_PAYGOV_PARTNER_CODE",
         "secret": "MOTCUA_PAYGOV_SECRET",
         "timeout_minutes": "MOTCUA_PAYGOV_TIMEOUT_MINUTES",
+        "ipn_allowed_ips": "MOTCUA_PAYGOV_IPN_ALLOWED_IPS",
     },
 }
 _FALSE = {"0", "false", "no", "off", ""}

@@ -259,9 +259,11 @@ def payments_of(dossier: Any) -> list[Payment]:
 
 
 def return_url_for(request: Any, provider_code: str) -> str:
-    """The absolute URL of our return page for `provider_code`, to pass as `start_payment(return_url=...)`."""
+    """The absolute URL of our return page for `provider_code`, to pass as `start_payment(return_url=...)`.
+    Raises `ValidationFailed` for a provider that is unknown or not enabled."""
     from django.urls import reverse
 
+    _enabled_provider(provider_code)
     return str(request.build_absolute_uri(reverse("payments:return", args=[provider_code])))
 
 
@@ -463,7 +465,8 @@ def _plain(params: Any) -> dict[str, str]:
         items = [(key, values[-1] if values else "") for key, values in params.lists()]
     else:
         items = list(dict(params).items())
-    return {str(key)[:100]: str(value)[:2000] for key, value in items[:100]}
+    # Bounded: anyone may call the public endpoints, and every call is stored.
+    return {str(key)[:64]: str(value)[:512] for key, value in items[:48]}
 
 
 def _provider(code: str) -> PaymentProvider:

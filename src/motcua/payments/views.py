@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from motcua.core.errors import NotFound
+from motcua.core import ratelimit
+from motcua.core.errors import NotFound, TooManyRequests
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_for
 from motcua.payments import receipts, services
 from motcua.payments.models import Payment
+from motcua.payments.providers import get_provider
 
 MAX_CALLBACK_BYTES = 16 * 1024
 
@@ -25,10 +29,24 @@ MAX_CALLBACK_BYTES = 16 * 1024
 def return_page(request: HttpRequest, provider: str) -> HttpResponse:
     """Where the gateway sends the browser back: shows what we know; the IPN decides (INT-PAY-03)."""
     try:
+        # Every return is stored, so anonymous callers are limited per address.
+        ratelimit.enforce(request, "payment-return", getattr(settings, "MOTCUA_PAYMENTS_RETURN_RATE", "60/m"))
         payment = services.handle_return(provider, request.GET)
+    except TooManyRequests:
+        response = render(request, "payments/return_unknown.html", {"limited": True}, status=429)
+        response["Retry-After"] = "60"
+        return response
     except NotFound:
         return render(request, "payments/return_unknown.html", status=404)
-    return render(request, "payments/return.html", {"payment": payment})
+    return render(request, "payments/return.html", {"payment": payment, "back_url": _dossier_url(payment)})
+
+
+def _dossier_url(payment: Payment) -> str:
+    """The citizen's dossier page in the portal when it exists, else the home page."""
+    try:
+        return reverse("portal:dossier", args=[payment.dossier.code])
+    except NoReverseMatch:
+        return "/"
 
 
 @require_GET
@@ -45,6 +63,9 @@ def status_fragment(request: HttpRequest, reference: str) -> HttpResponse:
 def ipn(request: HttpRequest, provider: str) -> HttpResponse:
     """Server-to-server notification (VNPay-type: GET query; PayGov-type: POST form or JSON).
     No session, no CSRF: the message is authenticated by its signature or by our own query."""
+    if not _from_allowed_address(request, provider):
+        # Not recorded: an allow-list exists to keep floods of forged calls out of the database.
+        return JsonResponse({"RspCode": "99", "Message": "Forbidden"}, status=403)
     params: object = request.GET
     if request.method == "POST":
         body = request.body[: MAX_CALLBACK_BYTES + 1]
@@ -63,6 +84,17 @@ def ipn(request: HttpRequest, provider: str) -> HttpResponse:
     except NotFound:
         return JsonResponse({"RspCode": "99", "Message": "Unknown provider"}, status=404)
     return JsonResponse(body_out, status=status)
+
+
+def _from_allowed_address(request: HttpRequest, provider: str) -> bool:
+    """Providers publish the addresses their notifications come from; `ipn_allowed_ips` (comma-separated,
+    empty = any) keeps every other caller out."""
+    try:
+        allowed = str(get_provider(provider).options.get("ipn_allowed_ips") or "")
+    except KeyError:
+        return True  # unknown provider: answered 404 below
+    addresses = {item.strip() for item in allowed.split(",") if item.strip()}
+    return not addresses or request.META.get("REMOTE_ADDR", "") in addresses
 
 
 def _dossier_for_official(request: HttpRequest, code: str) -> Dossier:
