@@ -83,6 +83,8 @@ class Command(BaseCommand):
         base = f"http://{host}:{port}"
         if self._wait_healthy(base, children):
             self._print_welcome(base, host, port)
+        else:
+            self.stderr.write(f"The server did not answer {base}/healthz in time; see the log above.")
         try:
             while not stop["requested"]:
                 for index, child in enumerate(children):
@@ -108,7 +110,9 @@ class Command(BaseCommand):
             self.stdout.write("motcua demo stopped.")
 
     def _wait_healthy(self, base: str, children: list[subprocess.Popen[bytes]]) -> bool:
-        for _ in range(120):
+        # A busy machine may take a minute or more to start the web workers: wait by the clock.
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
             if any(child.poll() is not None for child in children):
                 return False
             try:
