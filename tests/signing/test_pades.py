@@ -6,17 +6,16 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from pyhanko_certvalidator import ValidationContext
 
 from motcua.core.errors import ValidationFailed
 from motcua.signing.pades import Level, check_pdf, sign_pdf
-from motcua.signing.verification import _asn1_roots, verify_pdf
+from motcua.signing.verification import make_context, verify_pdf
 
 from .conftest import make_pdf, pdfsig, signer_for
 
 
 def _sign(level, people, pki_server, root, pdf):
-    context = ValidationContext(trust_roots=_asn1_roots([root]), allow_fetching=True)
+    context = make_context([root])
     return sign_pdf(
         pdf,
         signer_for(people.leader, pki_server),
@@ -101,7 +100,7 @@ def test_sig_09_revoked_signer_is_reported_by_pyhanko_and_pdfsig(
 
 def test_sig_09_b_lt_refuses_a_revoked_signer(people, pki_server, root, receipt_pdf):
     """Nothing is signed by mistake: B-LT collects revocation data and stops on a revoked key."""
-    context = ValidationContext(trust_roots=_asn1_roots([root]), allow_fetching=True)
+    context = make_context([root])
     with pytest.raises(ValidationFailed) as caught:
         sign_pdf(
             receipt_pdf,

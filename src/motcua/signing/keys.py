@@ -8,6 +8,7 @@ of the environment variable or secret file holding the PIN. Passwords and PINs a
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,8 +94,11 @@ def pkcs12_signer(data: bytes, password: str | bytes | None) -> signers.SimpleSi
 
 
 @contextmanager
-def pkcs11_signer(module: str, token_label: str, key_label: str, pin: str, cert_label: str = "") -> Iterator:
-    """Open a session on the token, yield a PKCS11Signer, close the session."""
+def pkcs11_signer(
+    module: str, token_label: str, key_label: str, pin: str, cert_label: str = "", cert_der: bytes | None = None
+) -> Iterator:
+    """Open a session on the token, yield a PKCS11Signer, close the session. With `cert_der` (the
+    registry's copy) the certificate need not be stored on the token."""
     import pkcs11
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
@@ -112,8 +116,14 @@ def pkcs11_signer(module: str, token_label: str, key_label: str, pin: str, cert_
         ) from exc
     try:
         try:
-            signer = PKCS11Signer(session, cert_label=cert_label or key_label, key_label=key_label)
-            signer.signing_cert  # noqa: B018 - fail here, clearly, if the objects are not on the token
+            if cert_der:
+                from asn1crypto import x509 as asn1_x509
+
+                signer = PKCS11Signer(session, signing_cert=asn1_x509.Certificate.load(cert_der), key_label=key_label)
+            else:
+                signer = PKCS11Signer(session, cert_label=cert_label or key_label, key_label=key_label)
+            # Fail here, clearly, when the key (or certificate) is not on the token.
+            asyncio.run(signer.ensure_objects_loaded())
         except Exception as exc:
             raise ValidationFailed(
                 _("Không tìm thấy khoá “%(k)s” trên thiết bị ký.") % {"k": key_label}, code="token_key_missing"
@@ -138,7 +148,12 @@ def open_signer(certificate) -> Iterator[signers.Signer]:
     elif certificate.key_store == KeyStore.PKCS11:
         pin = read_secret(certificate.secret_env, certificate.secret_file)
         with pkcs11_signer(
-            certificate.pkcs11_module, certificate.pkcs11_token, certificate.pkcs11_key, pin, certificate.pkcs11_cert
+            certificate.pkcs11_module,
+            certificate.pkcs11_token,
+            certificate.pkcs11_key,
+            pin,
+            certificate.pkcs11_cert,
+            cert_der=None if certificate.pkcs11_cert else bytes(certificate.der),
         ) as signer:
             yield signer
     else:

@@ -8,6 +8,7 @@ and signs nothing in that case.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -111,6 +112,14 @@ def _visible_field(writer, name: str, visible: Visible, signed_at: datetime):
     return look.signer_style(visible.name, visible.title, visible.signature_png), spec
 
 
+async def _run(pdf_signer, writer, out, context: ValidationContext | None) -> None:
+    try:
+        await pdf_signer.async_sign_pdf(writer, output=out)
+    finally:
+        if context is not None:
+            await context.aclose()  # no HTTP session may outlive this event loop
+
+
 def sign_pdf(
     data: bytes,
     signer: signers.Signer,
@@ -154,7 +163,7 @@ def sign_pdf(
     )
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, output=out)
+        asyncio.run(_run(pdf_signer, writer, out, validation_context))
     except (PathValidationError, PathBuildingError) as exc:
         raise ValidationFailed(
             _("Chứng thư số không hợp lệ hoặc đã bị thu hồi; tài liệu chưa được ký."), code="certificate_invalid"

@@ -10,6 +10,7 @@ signer (SIG-01). Settings: MOTCUA["SIGNING"] = {"LEVEL", "TSA_URL", "VERIFY_FETC
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
@@ -27,7 +28,7 @@ from motcua.signing import pades
 from motcua.signing.keys import open_signer
 from motcua.signing.models import Certificate, CertificateKind, SignatureRecord
 from motcua.signing.registry import trusted_roots
-from motcua.signing.verification import _asn1_roots, verify_pdf
+from motcua.signing.verification import make_context, verify_pdf
 
 logger = logging.getLogger("motcua.signing")
 
@@ -47,9 +48,7 @@ def conf(name: str, default=None):
 
 
 def validation_context(fetch: bool = True) -> ValidationContext:
-    return ValidationContext(
-        trust_roots=_asn1_roots(trusted_roots()), allow_fetching=fetch, revocation_mode="soft-fail"
-    )
+    return make_context(trusted_roots(), fetch)
 
 
 def check_usable(certificate: Certificate, purpose: str, now: datetime | None = None) -> None:
@@ -73,11 +72,18 @@ def check_usable(certificate: Certificate, purpose: str, now: datetime | None = 
         )
 
 
+async def _validate_usage(validator: CertificateValidator, context: ValidationContext) -> None:
+    try:
+        await validator.async_validate_usage(set())
+    finally:
+        await context.aclose()
+
+
 def check_revocation(cert_der: bytes, context: ValidationContext) -> None:
     """Ask the CA (CRL/OCSP, soft-fail when unreachable) whether the certificate is revoked."""
     try:
         validator = CertificateValidator(asn1_x509.Certificate.load(cert_der), validation_context=context)
-        validator.validate_usage(set())
+        asyncio.run(_validate_usage(validator, context))
     except RevokedError as exc:
         raise ValidationFailed(
             _("Chứng thư số đã bị tổ chức cấp thu hồi; tài liệu chưa được ký."), code="certificate_revoked"

@@ -11,6 +11,7 @@ make the server call arbitrary URLs through an untrusted certificate.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -100,6 +101,16 @@ def _asn1_roots(roots) -> list[asn1_x509.Certificate]:
     return out
 
 
+def context_kwargs(roots, fetch: bool) -> dict:
+    """ValidationContext arguments: our roots only, soft-fail when a CA cannot be reached. Whoever
+    runs a check closes the context (`aclose`) so no HTTP session outlives its event loop."""
+    return {"trust_roots": _asn1_roots(roots), "allow_fetching": fetch, "revocation_mode": "soft-fail"}
+
+
+def make_context(roots, fetch: bool = True) -> ValidationContext:
+    return ValidationContext(**context_kwargs(roots, fetch))
+
+
 def _fetch_enabled() -> bool:
     return bool(getattr(settings, "MOTCUA", {}).get("SIGNING", {}).get("VERIFY_FETCH", True))
 
@@ -112,7 +123,7 @@ def verify_pdf(data: bytes, roots=None, *, allow_fetching: bool | None = None) -
 
         roots = trusted_roots()
     fetch = _fetch_enabled() if allow_fetching is None else allow_fetching
-    kwargs = {"trust_roots": _asn1_roots(roots), "allow_fetching": fetch, "revocation_mode": "soft-fail"}
+    kwargs = context_kwargs(roots, fetch)
     try:
         dss = DocumentSecurityStore.read_dss(reader)
         context_factory = lambda: dss.as_validation_context(kwargs)  # noqa: E731
@@ -131,6 +142,13 @@ def verify_pdf(data: bytes, roots=None, *, allow_fetching: bool | None = None) -
     return Report(reports)
 
 
+async def _validate(sig, context: ValidationContext):
+    try:
+        return await async_validate_pdf_signature(sig, signer_validation_context=context, ts_validation_context=context)
+    finally:
+        await context.aclose()
+
+
 def _one(sig, context_factory, level_base: str) -> SignatureReport:
     report = SignatureReport(field=sig.field_name or "", signer=None)
     try:
@@ -138,9 +156,7 @@ def _one(sig, context_factory, level_base: str) -> SignatureReport:
     except Exception:
         report.problems.append(_("Không đọc được chứng thư của người ký."))
     try:
-        status = validate_pdf_signature(
-            sig, signer_validation_context=context_factory(), ts_validation_context=context_factory()
-        )
+        status = asyncio.run(_validate(sig, context_factory()))
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         logger.info("signing.verify_error", extra={"error": type(exc).__name__})
         report.problems.append(_("Chữ ký bị hỏng hoặc sai cấu trúc."))
