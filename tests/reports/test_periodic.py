@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db.models import F
 
 from motcua.reports.facts import rebuild_all
-from motcua.reports.models import ReportFact
+from motcua.reports.models import FlowByAgency, ReportFact
 from motcua.reports.periodic import Period, ReportInconsistent, cell_dossiers, check_identities, periodic_report
 from tests.dossiers.test_province_scenario import _build_the_period, department  # noqa: F401 - fixture
 from tests.reports.oracle import recount
@@ -72,12 +73,16 @@ def test_rpt_per_03_identities_fail_loudly():
         check_identities(figures, "broken")
 
 
-def test_rpt_per_06_damaged_facts_are_caught_and_rebuilt_from_events(department):  # noqa: F811
+def test_rpt_per_06_damaged_facts_or_flows_are_caught_and_rebuilt_from_events(department):  # noqa: F811
     _build_the_period(department)
-    ReportFact.objects.filter(verdict="early")[:1].get()  # there is one
     fact = ReportFact.objects.filter(verdict="early").first()
     ReportFact.objects.filter(pk=fact.pk).update(verdict="")  # resolved but no verdict: D != D1+D2+D3
+    with pytest.raises(ReportInconsistent, match="D = D1"):
+        periodic_report(WHOLE, source="facts")
+    flow = FlowByAgency.objects.filter(grain="m", resolved__gt=0).first()
+    FlowByAgency.objects.filter(pk=flow.pk).update(resolved=F("resolved") + 1)
     with pytest.raises(ReportInconsistent):
-        periodic_report(WHOLE)
+        periodic_report(WHOLE, source="flows")
     rebuild_all()
-    assert periodic_report(WHOLE).total.figures["early"] == 220
+    for source in ("facts", "flows"):
+        assert periodic_report(WHOLE, source=source).total.figures["early"] == 220

@@ -17,14 +17,17 @@ which gives the spans (max(t_i, due), t_{i+1}].
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from motcua.reports.models import EndKind, ReportFact, ReportSpan, SpanKind
+from motcua.calendar.services import time_zone
+from motcua.reports.models import COUNTS, EndKind, FlowByAgency, FlowByProcedure, ReportFact, ReportSpan, SpanKind
 
 PAUSED = frozenset({"supplement_requested", "awaiting_payment"})
 ENDS = {"withdrawn": EndKind.WITHDRAWN.value, "stopped": EndKind.STOPPED.value}
@@ -165,8 +168,23 @@ FACT_FIELDS = (
     "refusal",
     "supplement_count",
     "overdue_from",
+    "duration_class",
     "spans_key",
 )
+MAX_CLASS = 20  # 2**20 hours is about 120 years: the last class has no lower bound (stock.py)
+
+
+def duration_class(accepted_at: datetime, finished_at: datetime | None) -> int | None:
+    """Smallest k >= 0 with finished - accepted <= 2**k hours (capped at MAX_CLASS)."""
+    if finished_at is None:
+        return None
+    seconds = max(0.0, (finished_at - accepted_at).total_seconds())
+    k = max(0, math.ceil(math.log2(seconds / 3600))) if seconds > 3600 else 0
+    while k > 0 and seconds <= 2 ** (k - 1) * 3600:  # float rounding, both ways
+        k -= 1
+    while seconds > 2**k * 3600:
+        k += 1
+    return min(k, MAX_CLASS)
 
 
 def _key(spans: list[tuple[str, datetime, datetime | None]]) -> str:
@@ -195,6 +213,7 @@ def rows_for(dossier: Any, parts: list[Part], levels: Mapping[int, str]) -> dict
             "refusal": part.refusal,
             "supplement_count": part.supplement_count,
             "overdue_from": min(overdue) if overdue else None,
+            "duration_class": duration_class(part.accepted_at, part.finished_at),
             "spans_key": _key(part.spans),
         }
     return rows
@@ -217,6 +236,68 @@ def _write_spans(fact_id: int, spans_key: str) -> None:
     )
 
 
+# --- flows: the same facts counted per day and month ------------------------------------------------
+AGENCY_KEY = ("grain", "day", "agency_id", "level", "channel", "is_part")
+PROCEDURE_KEY = ("grain", "day", "procedure_id", "sector_id", "channel")
+FlowItem = tuple[str, tuple[Any, ...], str]  # (table, key values, count column)
+
+
+def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
+    """What one fact adds to the flow tables: "new" on its acceptance day and its end counts on
+    its finishing day, each at day and month grain; per procedure only for part 0."""
+    tz = time_zone()
+    moments = [(values["accepted_at"], ["new"])]
+    kind = values["end_kind"]
+    if values["finished_at"] is not None and kind:
+        names = [kind]
+        if kind == EndKind.RESOLVED:
+            names.append(values["verdict"])
+            names += ["late_with_apology"] if values["late_with_apology"] else []
+            names += ["refusal"] if values["refusal"] else []
+        moments.append((values["finished_at"], names))
+    items: list[FlowItem] = []
+    for moment, names in moments:
+        day = moment.astimezone(tz).date()
+        for grain, first in (("d", day), ("m", day.replace(day=1))):
+            agency = (grain, first, values["agency_id"], values["level"], values["channel"], seq != MAIN)
+            procedure = (grain, first, values["procedure_id"], values["sector_id"] or 0, values["channel"])
+            for name in names:
+                items.append((FlowByAgency._meta.db_table, agency, name))
+                if seq == MAIN:
+                    items.append((FlowByProcedure._meta.db_table, procedure, name))
+    return items
+
+
+def _upsert(table: str, key: tuple[Any, ...], deltas: Mapping[str, int]) -> None:
+    names = AGENCY_KEY if table == FlowByAgency._meta.db_table else PROCEDURE_KEY
+    quote = connection.ops.quote_name
+    columns = [*names, *COUNTS]
+    values = [*key, *(deltas.get(name, 0) for name in COUNTS)]
+    updates = ", ".join(f"{quote(n)} = {quote(table)}.{quote(n)} + excluded.{quote(n)}" for n in COUNTS)
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - our own names
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(n) for n in names)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def apply_flow_delta(old: Mapping[int, Mapping[str, Any]], new: Mapping[int, Mapping[str, Any]]) -> None:
+    """Move the flow counts from the `old` fact values to the `new` ones (by part_seq)."""
+    delta: Counter[FlowItem] = Counter()
+    for seq, values in new.items():
+        delta.update(flow_items(seq, values))
+    for seq, values in old.items():
+        delta.subtract(flow_items(seq, values))
+    grouped: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
+    for (table, key, name), amount in delta.items():
+        if amount:
+            grouped[(table, key)][name] = amount
+    for (table, key), deltas in sorted(grouped.items(), key=lambda item: repr(item[0])):  # one lock order
+        _upsert(table, key, deltas)
+
+
 def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
     """Bring the facts of `dossier` in line with its events (only changed rows are written)."""
     from motcua.dossiers.models import DossierEvent
@@ -229,6 +310,7 @@ def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
     wanted = rows_for(dossier, parts, _levels(dossier, parts)) if parts else {}
     with transaction.atomic():
         existing = {fact.part_seq: fact for fact in ReportFact.objects.filter(dossier_id=dossier.pk)}
+        apply_flow_delta({seq: {n: getattr(f, n) for n in FACT_FIELDS} for seq, f in existing.items()}, wanted)
         for seq, fact in existing.items():
             if seq not in wanted:
                 fact.delete()
@@ -261,7 +343,25 @@ def rebuild_all(batch: int = 500) -> int:
 
     count = 0
     queryset = Dossier.objects.select_related("procedure_version", "competent_agency").order_by("pk")
-    for dossier in queryset.iterator(chunk_size=batch):
-        refresh_dossier(dossier)
-        count += 1
+    with transaction.atomic():
+        for dossier in queryset.iterator(chunk_size=batch):
+            refresh_dossier(dossier)
+            count += 1
+        rebuild_flows()
     return count
+
+
+def rebuild_flows() -> int:
+    """Recount the flow tables from the facts (after `rebuild_all`, or if they are ever doubted)."""
+    FlowByAgency.objects.all().delete()
+    FlowByProcedure.objects.all().delete()
+    total: Counter[FlowItem] = Counter()
+    names = ("part_seq", *FACT_FIELDS)
+    for row in ReportFact.objects.order_by("pk").values(*names).iterator(chunk_size=2000):
+        total.update(flow_items(row["part_seq"], row))
+    grouped: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
+    for (table, key, name), amount in total.items():
+        grouped[(table, key)][name] = amount
+    for (table, key), deltas in grouped.items():
+        _upsert(table, key, deltas)
+    return len(grouped)

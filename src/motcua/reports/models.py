@@ -39,6 +39,9 @@ class ReportFact(models.Model):
     late_with_apology = models.BooleanField(default=False)
     refusal = models.BooleanField(default=False)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    # ceil(log2(hours from acceptance to finish)), at least 0; None while unfinished. "In progress at
+    # T" then needs only the rows accepted within 2**k hours before T in each class k (see stock.py).
+    duration_class = models.PositiveSmallIntegerField(null=True, blank=True)
     # First moment the part was overdue (None: never), a cheap pre-filter before the span lookup.
     overdue_from = models.DateTimeField(null=True, blank=True)
     spans_key = models.TextField(default="", blank=True)
@@ -51,6 +54,10 @@ class ReportFact(models.Model):
             models.Index(fields=["agency", "accepted_at"], name="report_fact_agency_acc"),
             models.Index(fields=["accepted_at"], name="report_fact_acc"),
             models.Index(fields=["finished_at"], name="report_fact_fin"),
+            models.Index(fields=["duration_class", "accepted_at"], name="report_fact_class_acc"),
+            models.Index(
+                fields=["accepted_at"], name="report_fact_unfinished", condition=models.Q(finished_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,3 +86,68 @@ class ReportSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fact_id} {self.kind} ({self.lo}, {self.hi}]"
+
+
+COUNTS = ("new", "resolved", "early", "on_time", "late", "late_with_apology", "refusal", "withdrawn", "stopped")
+
+
+class Flow(models.Model):
+    """Counts of facts accepted (new) and finished (the rest) on one local day (grain "d") or in
+    one month (grain "m", `day` = the 1st), maintained by `facts.refresh_dossier` with the same
+    deltas as the facts (RPT-PER-02 columns C, D, F)."""
+
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    channel = models.CharField(max_length=10)
+    new = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    early = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    late_with_apology = models.IntegerField(default=0)
+    refusal = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FlowByAgency(Flow):
+    """Per agency (parts included, flagged), for reports grouped by agency or level."""
+
+    agency_id = models.IntegerField()
+    level = models.CharField(max_length=20)
+    is_part = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("số liệu theo cơ quan")
+        verbose_name_plural = _("số liệu theo cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "agency_id", "level", "channel", "is_part"], name="report_flow_agency_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.agency_id}"
+
+
+class FlowByProcedure(Flow):
+    """Per procedure (each dossier once), for reports grouped by procedure or sector; `sector_id`
+    0 when the procedure version names none."""
+
+    procedure_id = models.IntegerField()
+    sector_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("số liệu theo thủ tục")
+        verbose_name_plural = _("số liệu theo thủ tục")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "procedure_id", "sector_id", "channel"], name="report_flow_procedure_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.procedure_id}"

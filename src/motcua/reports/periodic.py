@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.calendar.services import time_zone
 from motcua.core.errors import FieldError, ValidationFailed
-from motcua.reports.models import EndKind, ReportFact, ReportSpan, SpanKind
+from motcua.reports.facts import MAX_CLASS
+from motcua.reports.models import COUNTS, EndKind, FlowByAgency, FlowByProcedure, ReportFact, ReportSpan, SpanKind
 
 GROUPS: dict[str, str] = {"agency": "agency_id", "level": "level", "sector": "sector_id", "procedure": "procedure_id"}
 MAX_DAYS = 366 * 5
@@ -230,33 +232,157 @@ def periodic_report(
     group_by: str = "agency",
     agency_ids: Iterable[int] | None = None,
     include_parts: bool | None = None,
+    source: str = "auto",
 ) -> Report:
     """The report for `period`, one row per `group_by` value among the facts of `agency_ids`
-    (None: all), identities checked on every row and on the total."""
+    (None: all), identities checked on every row and on the total.
+
+    `source` "flows" sums the day/month flow tables and counts the in-progress stock at both ends
+    of the period from the facts (fast at any size); "facts" counts every column from the facts in
+    one GROUP BY (the plain definition). "auto" takes flows whenever they hold what is asked."""
     if group_by not in GROUPS:
         message = _("Cách nhóm không hợp lệ; chọn một trong: %(choices)s.") % {"choices": ", ".join(GROUPS)}
         raise ValidationFailed(message, [FieldError("group_by", "invalid", message)])
     if include_parts is None:
         include_parts = group_by in ("agency", "level")
-    facts = scoped_facts(agency_ids, include_parts=include_parts).filter(_relevant(period))
-    column = GROUPS[group_by]
-    grouped = list(facts.values(column).annotate(**_aggregates(period)).order_by(column))
-    labels = _labels(group_by, [row[column] for row in grouped])
+    ids = None if agency_ids is None else list(agency_ids)
+    flows_hold = group_by in ("agency", "level") or (ids is None and not include_parts)
+    if source == "auto":
+        source = "flows" if flows_hold else "facts"
+    if source == "flows" and not flows_hold:
+        raise ValueError("the flow tables cannot answer this report")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # compiling these short queries costs more than running them
+                cursor.execute("SET LOCAL jit = off")
+        if source == "flows":
+            by_key, totals = _from_flows(period, group_by, ids, include_parts)
+        else:
+            by_key, totals = _from_facts(period, group_by, ids, include_parts)
+    labels = _labels(group_by, [key for key in by_key if key != ""] + ([None] if "" in by_key else []))
     rows: list[Row] = []
-    for found in grouped:
-        key = found[column]
-        code, label = labels.get(key, (str(key), str(key)))
-        figures = {k: int(found[k]) for k in KEYS}
+    for key, figures in by_key.items():
         check_identities(figures, f"{group_by}={key}")
-        rows.append(Row(str(key) if key is not None else "", code, label, figures))
+        lookup: Any = key if group_by == "level" else (int(key) if key else None)
+        code, label = labels.get(lookup, (str(key), str(key)))
+        rows.append(Row(key, code, label, figures))
     rows.sort(key=lambda r: (r.code, r.label))
-    total_figures = {k: int(v) for k, v in facts.aggregate(**_aggregates(period)).items()}
-    check_identities(total_figures, "total")
-    for key in KEYS:  # the total is its own query: it must equal the sum of the rows
-        if total_figures[key] != sum(row.figures[key] for row in rows):
-            raise ReportInconsistent(f"total {key} != sum of rows")
-    total = Row("", "", _("Tổng cộng"), total_figures)
-    return Report(period, group_by, include_parts, rows, total)
+    check_identities(totals, "total")
+    for name in KEYS:  # the total is counted on its own: it must equal the sum of the rows
+        if totals[name] != sum(row.figures[name] for row in rows):
+            raise ReportInconsistent(f"total {name} != sum of rows")
+    return Report(period, group_by, include_parts, rows, Row("", "", _("Tổng cộng"), totals))
+
+
+def _key(value: Any) -> str:
+    return "" if value in (None, 0) else str(value)
+
+
+def _from_facts(
+    period: Period, group_by: str, ids: list[int] | None, include_parts: bool
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    facts = scoped_facts(ids, include_parts=include_parts).filter(_relevant(period))
+    column = GROUPS[group_by]
+    by_key = {
+        _key(found[column]): {k: int(found[k]) for k in KEYS}
+        for found in facts.values(column).annotate(**_aggregates(period)).order_by(column)
+    }
+    return by_key, {k: int(v) for k, v in facts.aggregate(**_aggregates(period)).items()}
+
+
+# --- the flows source ------------------------------------------------------------------------------
+FLOW_GROUPS = {"agency": "agency_id", "level": "level", "procedure": "procedure_id", "sector": "sector_id"}
+CHANNEL_COLUMNS = {"online": "new_online", "counter": "new_counter", "postal": "new_postal"}
+
+
+def in_progress_at(moment: datetime) -> Q:
+    """Accepted before `moment` and not finished before it, in index-sized pieces: a fact of
+    duration class k finished at or after `moment` was accepted at most 2**k hours before it."""
+    found = Q(finished_at__isnull=True, accepted_at__lt=moment)
+    for k in range(MAX_CLASS + 1):
+        piece = Q(duration_class=k, accepted_at__lt=moment, finished_at__gte=moment)
+        if k < MAX_CLASS:
+            piece &= Q(accepted_at__gte=moment - timedelta(hours=2**k))
+        found |= piece
+    return found
+
+
+def spans_at(facts: QuerySet[ReportFact], moment: datetime, column: str) -> dict[Any, tuple[int, int]]:
+    """(overdue, waiting for a supplement) at `moment` per `column` value, among `facts` in
+    progress then. The few candidates (ever overdue before `moment`, or with a supplement request)
+    are read first and their spans looked up by fact, so the span table is never scanned whole."""
+    candidates = facts.filter(in_progress_at(moment)).filter(Q(overdue_from__lt=moment) | Q(supplement_count__gt=0))
+    keys = dict(candidates.values_list("pk", column))
+    found: dict[Any, list[int]] = {}
+    ids = sorted(keys)
+    for first in range(0, len(ids), 900):
+        chunk = ids[first : first + 900]
+        live = ReportSpan.objects.filter(fact_id__in=chunk, lo__lt=moment).filter(
+            Q(hi__isnull=True) | Q(hi__gte=moment)
+        )
+        for fact_id, kind in live.values_list("fact_id", "kind"):
+            counts = found.setdefault(keys[fact_id], [0, 0])
+            counts[0 if kind == SpanKind.OVERDUE else 1] += 1
+    return {key: (overdue, waiting) for key, (overdue, waiting) in found.items()}
+
+
+def _window(period: Period) -> Q:
+    """Month rows for the whole months inside the period, day rows for the rest."""
+    first_month = period.first if period.first.day == 1 else _next_month(period.first)
+    end_month = period.last.replace(day=1) if _next_month(period.last) - timedelta(days=1) != period.last else None
+    months_end = end_month if end_month is not None else _next_month(period.last)
+    if first_month >= months_end:
+        return Q(grain="d", day__gte=period.first, day__lte=period.last)
+    return (
+        Q(grain="m", day__gte=first_month, day__lt=months_end)
+        | Q(grain="d", day__gte=period.first, day__lt=first_month)
+        | Q(grain="d", day__gte=months_end, day__lte=period.last)
+    )
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _from_flows(
+    period: Period, group_by: str, ids: list[int] | None, include_parts: bool
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    start, end = period.bounds()
+    by_agency = group_by in ("agency", "level")
+    flows: QuerySet[Any] = (FlowByAgency if by_agency else FlowByProcedure).objects.filter(_window(period))
+    if by_agency and ids is not None:
+        flows = flows.filter(agency_id__in=ids)
+    if by_agency and not include_parts:
+        flows = flows.filter(is_part=False)
+    column, fact_column = FLOW_GROUPS[group_by], GROUPS[group_by]
+    by_key: dict[str, dict[str, int]] = {}
+
+    def row(key: Any) -> dict[str, int]:
+        return by_key.setdefault(_key(key), dict.fromkeys(KEYS, 0))
+
+    for found in flows.values(column, "channel").annotate(**{n: Sum(n) for n in COUNTS}).order_by():
+        figures = row(found[column])
+        figures["new"] += found["new"]
+        figures[CHANNEL_COLUMNS[found["channel"]]] += found["new"]
+        for name in COUNTS[1:]:
+            figures["refusal_results" if name == "refusal" else name] += found[name]
+    facts = scoped_facts(ids, include_parts=include_parts)
+    for found in facts.filter(in_progress_at(start)).values(fact_column).annotate(n=Count("pk")).order_by():
+        row(found[fact_column])["carried_over"] += found["n"]
+    for found in facts.filter(in_progress_at(end)).values(fact_column).annotate(n=Count("pk")).order_by():
+        row(found[fact_column])["in_progress"] += found["n"]
+    for key, (overdue, waiting) in spans_at(facts, end, fact_column).items():
+        figures = row(key)
+        figures["overdue"] += overdue
+        figures["supplement_waiting"] += waiting
+    for figures in by_key.values():
+        figures["not_due"] = figures["in_progress"] - figures["overdue"]
+    for figures in by_key.values():
+        figures["received"] = figures["carried_over"] + figures["new"]
+        figures["withdrawn_or_stopped"] = figures["withdrawn"] + figures["stopped"]
+    by_key = {key: figures for key, figures in by_key.items() if any(figures.values())}
+    totals = {name: sum(figures[name] for figures in by_key.values()) for name in KEYS}
+    return by_key, totals
 
 
 def cell_dossiers(

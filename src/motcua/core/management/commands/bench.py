@@ -20,7 +20,14 @@ from django.db import connection
 
 from motcua.core.bench import BenchResult
 
-SUITES = ["motcua.core.bench_audit", "motcua.calendar.bench", "motcua.catalog.bench", "motcua.dossiers.bench"]
+SUITES = [
+    "motcua.core.bench_audit",
+    "motcua.calendar.bench",
+    "motcua.catalog.bench",
+    "motcua.dossiers.bench",
+    "motcua.workspace.bench",
+    "motcua.reports.bench",
+]
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -32,10 +39,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--only", action="append", default=[], help="Run only suites containing this text.")
+        parser.add_argument("names", nargs="*", help="Same as --only: `motcua bench workspace`.")
         parser.add_argument("--json", dest="json_path", help="Also write the results to this JSON file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        suites = [s for s in SUITES if not options["only"] or any(o in s for o in options["only"])]
+        wanted = options["only"] + options["names"]
+        suites = [s for s in SUITES if not wanted or any(o in s for o in wanted)]
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         results: list[BenchResult] = []
