@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from motcua.core import audit
 from motcua.organizations.agencies import roles_of
+from motcua.workspace import security
 from motcua.workspace.models import SessionEpoch, SignInThrottle
 
 DEFAULTS = {
@@ -30,6 +31,8 @@ DEFAULTS = {
 }
 SESSION_EPOCH = "workspace_epoch"
 SESSION_STARTED = "workspace_started"
+SESSION_PENDING = "workspace_pending_2fa"
+PENDING_SECONDS = 300  # the code must follow the password within five minutes
 
 
 def option(name: str) -> int:
@@ -41,6 +44,8 @@ def option(name: str) -> int:
 class SignIn:
     user: Any = None
     locked_until: datetime | None = None
+    needs_code: bool = False  # password right; the second factor is asked next
+    expired: bool = False  # the pending second-factor step timed out
 
     @property
     def ok(self) -> bool:
@@ -89,8 +94,20 @@ def epoch_of(user: Any) -> int:
     return row.epoch if row is not None else 0
 
 
+def _complete(request: HttpRequest, user: Any, username: str, now: datetime) -> SignIn:
+    SignInThrottle.objects.filter(username=_key(username)).update(failures=0, locked_until=None)
+    request.session.pop(SESSION_PENDING, None)
+    login(request, user)
+    request.session[SESSION_EPOCH] = epoch_of(user)
+    request.session[SESSION_STARTED] = now.timestamp()
+    request.session.set_expiry(option("IDLE_MINUTES") * 60)
+    audit.record("sign_in", "workspace.signin", user.pk, object_repr=_key(username))
+    return SignIn(user=user)
+
+
 def sign_in(request: HttpRequest, username: str, password: str, *, now: datetime | None = None) -> SignIn:
-    """Check the password unless the name is locked; start the session on success."""
+    """Check the password unless the name is locked; start the session on success, or ask for the
+    second factor when the official has one."""
     now = now or timezone.now()
     lock = locked_until(username, now)
     if lock is not None:
@@ -98,13 +115,33 @@ def sign_in(request: HttpRequest, username: str, password: str, *, now: datetime
     user = authenticate(request, username=username.strip(), password=password)
     if user is None or not roles_of(user):
         return SignIn(locked_until=_failed(username, now))
-    SignInThrottle.objects.filter(username=_key(username)).update(failures=0, locked_until=None)
-    login(request, user)
-    request.session[SESSION_EPOCH] = epoch_of(user)
-    request.session[SESSION_STARTED] = now.timestamp()
-    request.session.set_expiry(option("IDLE_MINUTES") * 60)
-    audit.record("sign_in", "workspace.signin", user.pk, object_repr=_key(username))
-    return SignIn(user=user)
+    if security.confirmed_factor(user) is not None:
+        request.session[SESSION_PENDING] = {"user": user.pk, "username": username.strip(), "at": now.timestamp()}
+        return SignIn(needs_code=True)
+    return _complete(request, user, username, now)
+
+
+def pending_username(request: HttpRequest) -> str | None:
+    pending = request.session.get(SESSION_PENDING)
+    return str(pending["username"]) if pending else None
+
+
+def second_step(request: HttpRequest, code: str, *, now: datetime | None = None) -> SignIn:
+    """The TOTP code after a right password; wrong codes count as failed sign-ins."""
+    now = now or timezone.now()
+    pending = request.session.get(SESSION_PENDING)
+    if not pending or now.timestamp() - float(pending["at"]) > PENDING_SECONDS:
+        request.session.pop(SESSION_PENDING, None)
+        return SignIn(expired=True)
+    username = str(pending["username"])
+    lock = locked_until(username, now)
+    if lock is not None:
+        request.session.pop(SESSION_PENDING, None)
+        return SignIn(locked_until=lock)
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None or not security.verify(user, code, now):
+        return SignIn(needs_code=True, locked_until=_failed(username, now))
+    return _complete(request, user, username, now)
 
 
 def session_valid(request: HttpRequest, now: datetime | None = None) -> bool:

@@ -20,27 +20,56 @@ from motcua.core.errors import DomainError
 from motcua.dossiers.queries import RUNNING_STATES
 from motcua.dossiers.states import ACTION_LABELS, STATE_LABELS, Action, DossierState
 from motcua.organizations.agencies import roles_of
-from motcua.workspace import auth
+from motcua.workspace import auth, security
 
 DUE_SOON_DAYS = 2
 PAUSED_STATES = (DossierState.SUPPLEMENT_REQUESTED, DossierState.AWAITING_PAYMENT)
 
 
+def _gate(request: HttpRequest, complete: bool) -> HttpResponse | None:
+    """The redirect for a request that may not see an official's page yet, else None."""
+    if not request.user.is_authenticated or not auth.session_valid(request):
+        if request.user.is_authenticated:
+            auth.sign_out(request)
+            messages.warning(request, _("Phiên làm việc đã hết hạn; hãy đăng nhập lại."))
+        return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
+    request.roles = roles_of(request.user)  # type: ignore[attr-defined]
+    if not request.roles:  # type: ignore[attr-defined]
+        auth.sign_out(request)
+        return redirect(settings.LOGIN_URL)
+    if not complete:
+        return None
+    held = {role for role, _agency, _dept in request.roles}  # type: ignore[attr-defined]
+    strong = security.option("TOTP_FOR_LEADERS") and held & security.STRONG_ROLES
+    if strong and security.confirmed_factor(request.user) is None:
+        messages.warning(request, _("Tài khoản lãnh đạo, quản trị phải bật xác thực hai lớp trước khi làm việc."))
+        return redirect("workspace:security")
+    days = security.password_days_left(request.user)
+    if days is not None and days < 0:
+        messages.warning(request, _("Mật khẩu đã hết hạn; hãy đổi mật khẩu để tiếp tục."))
+        return redirect("workspace:password")
+    if days is not None and days <= int(security.option("PASSWORD_NOTICE_DAYS")):
+        request.password_notice = days  # type: ignore[attr-defined]
+    return None
+
+
 def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in, session still valid (expiry, sign-out everywhere), holding a role today."""
+    """Signed in, session still valid (expiry, sign-out everywhere), holding a role today, with the
+    second factor the province requires and a password that has not expired."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated or not auth.session_valid(request):
-            if request.user.is_authenticated:
-                auth.sign_out(request)
-                messages.warning(request, _("Phiên làm việc đã hết hạn; hãy đăng nhập lại."))
-            return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
-        request.roles = roles_of(request.user)  # type: ignore[attr-defined]
-        if not request.roles:  # type: ignore[attr-defined]
-            auth.sign_out(request)
-            return redirect(settings.LOGIN_URL)
-        return view(request, *args, **kwargs)
+        return _gate(request, complete=True) or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the account pages themselves (second factor, password): signed in is enough."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _gate(request, complete=False) or view(request, *args, **kwargs)
 
     return wrapped
 

@@ -70,3 +70,36 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SecondFactor(models.Model):
+    """An official's TOTP (RFC 6238) secret, usable once confirmed with a first code."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspace_totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice (replay).
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("xác thực hai lớp")
+        verbose_name_plural = _("xác thực hai lớp")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an official's earlier passwords (no reuse) and when each change happened (expiry)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lịch sử mật khẩu")
+        verbose_name_plural = _("lịch sử mật khẩu")
+        indexes = [models.Index(fields=["user", "-changed_at"], name="ws_password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from motcua.workspace import views_auth, views_dossier, views_lists, views_reception
+from motcua.workspace import views_account, views_auth, views_dossier, views_lists, views_reception
 
 app_name = "workspace"
 urlpatterns: list = [
     path("", views_lists.worklist, name="worklist"),
     path("dang-nhap/", views_auth.sign_in, name="sign_in"),
+    path("dang-nhap/ma-xac-thuc/", views_auth.sign_in_code, name="sign_in_code"),
+    path("tai-khoan/xac-thuc-hai-lop/", views_account.second_factor, name="security"),
+    path("tai-khoan/doi-mat-khau/", views_account.password, name="password"),
     path("dang-xuat/", views_auth.sign_out, name="sign_out"),
     path("dang-xuat-moi-noi/", views_auth.sign_out_everywhere, name="sign_out_everywhere"),
     path("dem/", views_lists.tab_counts, name="tab_counts"),
