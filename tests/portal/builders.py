@@ -89,3 +89,54 @@ BIRTH_FORM = {
     "form_mother_name": "Trần Thị Bích Ngọc",
     "form_relationship": "mẹ",
 }
+
+
+def file_online(client, user) -> str:
+    """File the birth registration online through the portal's pages; returns the dossier code."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.portal.models import Draft
+
+    client.force_login(user)
+    pk = int(re.search(r"/nop-ho-so/(\d+)/", client.post("/thu-tuc/1.001193/nop/")["Location"]).group(1))
+    files = {
+        "doc_0": SimpleUploadedFile("to-khai.pdf", PDF, content_type="application/pdf"),
+        "doc_1": SimpleUploadedFile("chung-sinh.png", PNG, content_type="image/png"),
+    }
+    applicant = {
+        "applicant_name": "Trần Thị Bích Ngọc",
+        "applicant_id_number": "038190001234",
+        "applicant_phone": "0912345678",
+        "applicant_email": user.email,
+        "applicant_address": "12 Lê Lợi, phường Hạc Thành, Thanh Hóa",
+    }
+    client.post(f"/nop-ho-so/{pk}/", {"agency": UNIT_CODE, **applicant, **BIRTH_FORM, **files, "next": "review"})
+    response = client.post(f"/nop-ho-so/{pk}/nop/", {"idempotency_key": Draft.objects.get(pk=pk).idempotency_key})
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def officials_resolve(world, code: str, *, supplement: bool = False):
+    """The agency's side through the dossier services: (request a supplement), accept, transfer,
+    assign, resolve with the result document."""
+    from motcua.dossiers.files import Upload
+    from motcua.dossiers.services import get_dossier, perform_action
+
+    dossier = get_dossier(code)
+    if supplement:
+        perform_action(
+            dossier, "request_supplement", world.intake, {"reason": "Ảnh mờ", "items": ["Giấy chứng sinh bản chính"]}
+        )
+        return dossier
+    perform_action(dossier, "accept", world.intake, {})
+    perform_action(dossier, "transfer", world.intake, {"recipient": UNIT_CODE})
+    perform_action(dossier, "assign", world.leader, {"assignee": "chuyenvien.b"})
+    perform_action(
+        dossier,
+        "resolve",
+        world.leader,
+        {"result_kind": "approval"},
+        files=[Upload("giay-khai-sinh.pdf", PDF, "Giấy khai sinh")],
+    )
+    return dossier

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -179,29 +178,10 @@ def submit(view: DraftView, user: Any) -> Dossier:
         for row in draft.files.all():
             row.file.delete(save=False)
         draft.files.all().delete()
-        transaction.on_commit(lambda: email_receipt(dossier))
+        # The e-mailed acknowledgement with the receipt time and the tracking link is the dossier
+        # notifications' (OS-INTAKE-06, outbox); the portal does not send a second one.
         log.info("portal.submitted", extra={"dossier": dossier.code})
     return dossier
-
-
-def email_receipt(dossier: Dossier) -> None:
-    """The receipt by e-mail to the applicant (OS-INTAKE-06: the receipt time is stated)."""
-    if not dossier.applicant_email:
-        return
-    from django.template.loader import render_to_string
-
-    from motcua.dossiers.form_data import tracking_url
-
-    body = render_to_string(
-        "portal/email/receipt.txt", {"dossier": dossier, "tracking_url": tracking_url(dossier.code)}
-    )
-    send_mail(
-        _("Đã nhận hồ sơ %(code)s") % {"code": dossier.code},
-        body,
-        None,
-        [dossier.applicant_email],
-        fail_silently=True,
-    )
 
 
 def owned_dossier(user: Any, code: str) -> Dossier:
