@@ -8,7 +8,6 @@ and signs nothing in that case.
 
 from __future__ import annotations
 
-import asyncio
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
 from motcua.core.errors import ValidationFailed
+from motcua.signing import aio
 from motcua.signing import appearance as look
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -163,7 +163,7 @@ def sign_pdf(
     )
     out = io.BytesIO()
     try:
-        asyncio.run(_run(pdf_signer, writer, out, validation_context))
+        aio.run(_run(pdf_signer, writer, out, validation_context))
     except (PathValidationError, PathBuildingError) as exc:
         raise ValidationFailed(
             _("Chứng thư số không hợp lệ hoặc đã bị thu hồi; tài liệu chưa được ký."), code="certificate_invalid"

@@ -10,7 +10,6 @@ signer (SIG-01). Settings: MOTCUA["SIGNING"] = {"LEVEL", "TSA_URL", "VERIFY_FETC
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import os
@@ -24,7 +23,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import InvalidCertificateError, PathBuildingError, PathValidationError, RevokedError
 
 from motcua.core.errors import ValidationFailed
-from motcua.signing import pades
+from motcua.signing import aio, pades
 from motcua.signing.keys import open_signer
 from motcua.signing.models import Certificate, CertificateKind, SignatureRecord
 from motcua.signing.registry import trusted_roots
@@ -83,7 +82,7 @@ def check_revocation(cert_der: bytes, context: ValidationContext) -> None:
     """Ask the CA (CRL/OCSP, soft-fail when unreachable) whether the certificate is revoked."""
     try:
         validator = CertificateValidator(asn1_x509.Certificate.load(cert_der), validation_context=context)
-        asyncio.run(_validate_usage(validator, context))
+        aio.run(_validate_usage(validator, context))
     except RevokedError as exc:
         raise ValidationFailed(
             _("Chứng thư số đã bị tổ chức cấp thu hồi; tài liệu chưa được ký."), code="certificate_revoked"

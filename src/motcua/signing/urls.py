@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.signing import views
 
 app_name = "signing"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.verify_page, name="verify"),
+]

@@ -11,7 +11,6 @@ make the server call arbitrary URLs through an untrusted certificate.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -27,6 +26,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from motcua.signing import aio
 from motcua.signing.pades import check_pdf
 
 logger = logging.getLogger("motcua.signing")
@@ -156,7 +156,7 @@ def _one(sig, context_factory, level_base: str) -> SignatureReport:
     except Exception:
         report.problems.append(_("Không đọc được chứng thư của người ký."))
     try:
-        status = asyncio.run(_validate(sig, context_factory()))
+        status = aio.run(_validate(sig, context_factory()))
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         logger.info("signing.verify_error", extra={"error": type(exc).__name__})
         report.problems.append(_("Chữ ký bị hỏng hoặc sai cấu trúc."))
