@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from motcua.calendar.services import time_zone
+from motcua.dossiers.timeliness import kpi_on_time
 from motcua.reports.models import COUNTS, EndKind, FlowByAgency, FlowByProcedure, ReportFact, ReportSpan, SpanKind
 
 PAUSED = frozenset({"supplement_requested", "awaiting_payment"})
@@ -54,6 +55,7 @@ class Part:
     late_with_apology: bool = False
     refusal: bool = False
     supplement_count: int = 0
+    kpi_on_time: bool | None = None
     spans: list[tuple[str, datetime, datetime | None]] = field(default_factory=list)
     first: int = 0  # index of the opening event
     last: int | None = None  # index of the closing event
@@ -149,7 +151,22 @@ def derive(events: Iterable[Any]) -> list[Part]:
     for part in parts:
         part.supplement_count = supplements
         _spans(part, moments, own_due=part.part_seq == MAIN)
+        part.kpi_on_time = _kpi(part)
     return parts
+
+
+def _kpi(part: Part) -> bool | None:
+    """QĐ 766 index 2.1 (RPT-766-04): more than one supplement request is late; otherwise the time
+    spent waiting for supplements (wall-clock, from the spans) is taken off before comparing the
+    finish with the appointment given at acceptance. No appointment: on time."""
+    if part.finished_at is None:
+        return None
+    if part.due_at is None:
+        return part.supplement_count <= 1
+    waits = [hi - lo for kind, lo, hi in part.spans if kind == SpanKind.SUPPLEMENT.value and hi is not None]
+    return kpi_on_time(
+        part.finished_at, part.due_at, supplement_count=part.supplement_count, supplement_intervals=waits
+    )
 
 
 # --- storage ------------------------------------------------------------------------------------------
@@ -167,6 +184,7 @@ FACT_FIELDS = (
     "late_with_apology",
     "refusal",
     "supplement_count",
+    "kpi_on_time",
     "overdue_from",
     "duration_class",
     "spans_key",
@@ -212,6 +230,7 @@ def rows_for(dossier: Any, parts: list[Part], levels: Mapping[int, str]) -> dict
             "late_with_apology": part.late_with_apology,
             "refusal": part.refusal,
             "supplement_count": part.supplement_count,
+            "kpi_on_time": part.kpi_on_time,
             "overdue_from": min(overdue) if overdue else None,
             "duration_class": duration_class(part.accepted_at, part.finished_at),
             "spans_key": _key(part.spans),

@@ -39,6 +39,8 @@ class ReportFact(models.Model):
     late_with_apology = models.BooleanField(default=False)
     refusal = models.BooleanField(default=False)
     supplement_count = models.PositiveSmallIntegerField(default=0)
+    # QĐ 766 index 2.1 verdict at the finish (RPT-766-04, OS-SUPP-03); None while unfinished.
+    kpi_on_time = models.BooleanField(null=True, blank=True)
     # ceil(log2(hours from acceptance to finish)), at least 0; None while unfinished. "In progress at
     # T" then needs only the rows accepted within 2**k hours before T in each class k (see stock.py).
     duration_class = models.PositiveSmallIntegerField(null=True, blank=True)
