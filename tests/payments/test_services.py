@@ -187,3 +187,11 @@ def test_gen_audit_every_settlement_lands_in_the_hash_chained_log(dossier, vnpay
     assert list(records.values_list("action", "object_repr")) == [("payment_paid", payment.reference)]
     assert records.get().agency_code == dossier.competent_agency.code
     assert verify_chain().intact
+
+
+def test_int_pay_03_an_ipn_costs_a_bounded_number_of_queries(dossier, vnpay, django_assert_max_num_queries):
+    payment = start(dossier)
+    with django_assert_max_num_queries(10):
+        services.handle_ipn("vnpay", ipn_for(payment))
+    with django_assert_max_num_queries(4):
+        services.handle_ipn("vnpay", ipn_for(payment))  # replay
