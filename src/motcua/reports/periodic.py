@@ -171,6 +171,11 @@ class Row:
     figures: dict[str, int]
 
     @property
+    def values(self) -> list[int]:
+        """The figures in column order (for templates and exports)."""
+        return [self.figures[key] for key in KEYS]
+
+    @property
     def on_time_rate(self) -> float | None:
         """RPT-PER-04: (D1 + D2) / D, in percent."""
         resolved = self.figures["resolved"]
