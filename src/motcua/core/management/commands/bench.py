@@ -27,6 +27,7 @@ SUITES = [
     "motcua.dossiers.bench",
     "motcua.workspace.bench",
     "motcua.reports.bench",
+    "motcua.signing.bench",
 ]
 
 

@@ -1,0 +1,65 @@
+"""Signing benchmarks for `motcua bench signing`: PAdES B-B signatures and verifications per second
+on one core, for a one-page A5 receipt (targets from issue 6: 20 signatures/s, 50 verifications/s).
+"""
+
+from __future__ import annotations
+
+from motcua.core.bench import BenchResult, latencies_ms, percentile, throughput
+
+
+def _receipt() -> bytes:
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><style>@page { size: A5; margin: 12mm } body { font-family: 'Noto Serif' }</style></head>"
+        "<body><h1>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</h1><p>Mã hồ sơ: H56.01-250714-0001</p>"
+        "<p>Ủy ban nhân dân phường Hạc Thành tiếp nhận hồ sơ của ông Nguyễn Văn An.</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def run() -> list[BenchResult]:
+    from motcua.signing.keys import pkcs12_signer
+    from motcua.signing.pades import Visible, sign_pdf
+    from motcua.signing.pki import DemoPKI
+    from motcua.signing.verification import verify_pdf
+
+    pki = DemoPKI.create()
+    signer = pkcs12_signer(pki.issue("Văn thư UBND phường Hạc Thành").pkcs12(b"bench"), "bench")
+    receipt = _receipt()
+    size = f"A5 1 page, {len(receipt) // 1024} KB"
+    results = []
+    cases = {
+        "PAdES B-B sign, no appearance": None,
+        "PAdES B-B sign, attachment line (SIG-04)": Visible("attachment", notation="15/QĐ-UBND"),
+    }
+    signed = b""
+    for name, visible in cases.items():
+
+        def sign(_i: int, visible=visible) -> bytes:
+            return sign_pdf(receipt, signer, level="B-B", visible=visible)
+
+        samples = latencies_ms(sign, 40, warmup=5)
+        rate = throughput(sign, 40)
+        signed = sign(0)
+        results.append(
+            BenchResult(
+                name, size, rate, percentile(samples, 50), percentile(samples, 95), target="20/s on one core"
+            )
+        )
+
+    def verify(_i: int) -> object:
+        return verify_pdf(signed, [pki.root.certificate], allow_fetching=False)
+
+    samples = latencies_ms(verify, 60, warmup=5)
+    results.append(
+        BenchResult(
+            "PAdES verify (integrity, chain, trust)",
+            size,
+            throughput(verify, 60),
+            percentile(samples, 50),
+            percentile(samples, 95),
+            target="50/s on one core",
+        )
+    )
+    return results
