@@ -172,7 +172,10 @@ def test_files_are_previewed_inline_with_their_checked_type_and_nosniff(world, s
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    png = dossier.components.get(filename="giay-chung-sinh.png")
+    image = client.get(f"/can-bo/ho-so/{dossier.code}/tep/{png.pk}/")
+    assert image["Content-Type"] == "image/png" and "sandbox" in image["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PDF
 
 

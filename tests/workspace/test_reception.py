@@ -159,3 +159,21 @@ def test_another_officials_draft_cannot_be_used(world, sign_in):
 
 def test_reception_is_for_intake_officers(world, sign_in):
     assert sign_in("chuyenvien.b").get("/can-bo/tiep-nhan/").status_code == 403
+
+
+def test_abandoned_drafts_and_their_files_are_pruned(world, sign_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = sign_in("motcua.a")
+    key = _key(client.get("/can-bo/tiep-nhan/").content.decode())
+    client.post("/can-bo/tiep-nhan/", _form(world, key, applicant_name=""))
+    stored = DraftFile.objects.filter(draft__key=key).first()
+    path = stored.file.path
+    ReceptionDraft.objects.filter(key=key).update(created_at=timezone.now() - timedelta(days=2))
+    client.get("/can-bo/tiep-nhan/")
+    assert not ReceptionDraft.objects.filter(key=key).exists()
+    import os
+
+    assert not os.path.exists(path)

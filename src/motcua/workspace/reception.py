@@ -8,6 +8,7 @@ intake; the same idempotency key makes a double click return the dossier the fir
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -39,6 +40,12 @@ def draft_for(key: str, user: Any) -> ReceptionDraft:
     if draft.user_id != user.pk:
         raise Forbidden("draft_not_yours", "draft belongs to another official")
     return draft
+
+
+def prune(user: Any, older_than: timedelta = timedelta(days=1)) -> None:
+    """Forget this official's abandoned drafts (forms opened and never finished) and their files."""
+    for draft in ReceptionDraft.objects.filter(user=user, created_at__lt=timezone.now() - older_than):
+        discard(draft)
 
 
 def keep_upload(draft: ReceptionDraft, code: str, uploaded: Any) -> None:

@@ -36,6 +36,7 @@ STALE_MESSAGE = _lazy(
     "Hồ sơ vừa được cập nhật (ở thẻ khác hoặc bởi người khác), thao tác chưa được thực hiện. "
     "Hãy xem lại hồ sơ rồi thực hiện lại nếu vẫn cần."
 )
+VERDICTS = {"early": _lazy("Trước hạn"), "on_time": _lazy("Đúng hạn"), "late": _lazy("Trễ hạn")}
 PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg")
 FORMS = (
     ("receipt", _lazy("Phiếu tiếp nhận và hẹn trả kết quả")),
@@ -102,6 +103,7 @@ def _timeline(dossier: Dossier) -> list[dict[str, Any]]:
             "action": action_label(event.action),
             "to_state": state_label(event.to_state),
             "step": (event.payload or {}).get("step") or {},
+            "verdict": VERDICTS.get(((event.payload or {}).get("step") or {}).get("verdict", ""), ""),
             "inputs": (event.payload or {}).get("inputs") or {},
         }
         for event in dossier.events.order_by("seq")
@@ -212,8 +214,12 @@ def dossier_file(request: HttpRequest, code: str, component_id: int) -> HttpResp
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    # A stored file is never allowed to run script in our origin, even when framed for preview.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    # A stored file never runs script in our origin, even framed for preview. PDFs are left to the
+    # browser's own viewer, which a sandboxed document may not load (Chromium blocks it).
+    if component.content_type == "application/pdf":
+        response["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+    else:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'self'"
     return response
 
 

@@ -170,6 +170,7 @@ def reception_page(request: HttpRequest) -> HttpResponse:
     if not _units(request):
         return forbidden_page(request, Forbidden("not_intake", _("Trang này dành cho cán bộ một cửa.")))
     if request.method != "POST":
+        reception.prune(request.user)
         return _render(request, uuid.uuid4().hex, {"applicant_type": "citizen"}, {})
     typed = _typed(request.POST)
     key = typed.get("key", "")[:64] or uuid.uuid4().hex
