@@ -122,3 +122,22 @@ def test_idle_expiry_is_set_on_the_session(sign_in, world):
 @pytest.mark.parametrize("path", ["/can-bo/", "/can-bo/tiep-nhan/", "/can-bo/lanh-dao/"])
 def test_every_page_requires_sign_in(client, db, path):
     assert client.get(path).status_code == 302
+
+
+def test_activity_keeps_the_session_alive(sign_in, world):
+    """Idle expiry counts from the last request: an active session is re-saved (at most once a minute)."""
+    from django.contrib.sessions.models import Session
+
+    client = sign_in("motcua.a")
+    key = client.session.session_key
+    session = client.session
+    session[auth.SESSION_SEEN] = (timezone.now() - timedelta(minutes=5)).timestamp()
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/can-bo/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + timedelta(minutes=25)
+
+
+def test_an_expired_session_sends_htmx_requests_to_the_sign_in_page(client, db):
+    response = client.get("/can-bo/dem/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith("/can-bo/dang-nhap/")

@@ -32,6 +32,8 @@ DEFAULTS = {
 SESSION_EPOCH = "workspace_epoch"
 SESSION_STARTED = "workspace_started"
 SESSION_PENDING = "workspace_pending_2fa"
+SESSION_SEEN = "workspace_seen"
+TOUCH_SECONDS = 60
 PENDING_SECONDS = 300  # the code must follow the password within five minutes
 
 
@@ -151,6 +153,14 @@ def session_valid(request: HttpRequest, now: datetime | None = None) -> bool:
     if started is None or now.timestamp() - float(started) > option("MAX_SESSION_HOURS") * 3600:
         return False
     return request.session.get(SESSION_EPOCH) == epoch_of(request.user)
+
+
+def touch(request: HttpRequest, now: datetime | None = None) -> None:
+    """Keep an active session alive: re-save it (new idle expiry) at most once a minute."""
+    now = now or timezone.now()
+    seen = float(request.session.get(SESSION_SEEN, 0))
+    if now.timestamp() - seen >= TOUCH_SECONDS:
+        request.session[SESSION_SEEN] = now.timestamp()  # modified: saved with a fresh expiry
 
 
 def sign_out(request: HttpRequest) -> None:

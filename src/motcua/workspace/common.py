@@ -32,7 +32,14 @@ def _gate(request: HttpRequest, complete: bool) -> HttpResponse | None:
         if request.user.is_authenticated:
             auth.sign_out(request)
             messages.warning(request, _("Phiên làm việc đã hết hạn; hãy đăng nhập lại."))
-        return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
+        target = f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}"
+        if getattr(request, "htmx", False):
+            # A fragment request: send the whole page to the sign-in form, not into the fragment.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    auth.touch(request)
     request.roles = roles_of(request.user)  # type: ignore[attr-defined]
     if not request.roles:  # type: ignore[attr-defined]
         auth.sign_out(request)

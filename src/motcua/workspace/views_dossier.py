@@ -195,6 +195,9 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("workspace:dossier", code=dossier.code)
     except Forbidden as error:
         return forbidden_page(request, error)
+    except DomainError as error:  # any other refusal of the services (guards, missing process, ...)
+        messages.error(request, str(error.message))
+        return redirect("workspace:dossier", code=dossier.code)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": action_label(posted.action)})
     return redirect("workspace:dossier", code=dossier.code)
 

@@ -218,6 +218,8 @@ def reception_page(request: HttpRequest) -> HttpResponse:
         return forbidden_page(request, error)
     except NotFound as error:
         return _render(request, key, typed, {"procedure": str(error.message)}, 422, str(error.message))
+    except DomainError as error:  # a refusal of the services that names no field
+        return _render(request, key, typed, {}, 409, str(error.message))
     reception.discard(draft)
     if not created:
         messages.info(request, _("Hồ sơ này đã được tiếp nhận trước đó (gửi lại cùng một biểu mẫu)."))
