@@ -43,9 +43,7 @@ def run() -> list[BenchResult]:
         rate = throughput(sign, 40)
         signed = sign(0)
         results.append(
-            BenchResult(
-                name, size, rate, percentile(samples, 50), percentile(samples, 95), target="20/s on one core"
-            )
+            BenchResult(name, size, rate, percentile(samples, 50), percentile(samples, 95), target="20/s on one core")
         )
 
     def verify(_i: int) -> object:

@@ -36,6 +36,19 @@ class Level(StrEnum):
     B_LT = "B-LT"
 
 
+def reserved_bytes(signer: signers.Signer, level: Level) -> int | None:
+    """Room for the CMS container of a B-B signature, computed from the certificates it carries,
+    so pyHanko need not make a throw-away signature to measure it. Time-stamped levels depend on
+    the TSA's answer: pyHanko measures those itself."""
+    if level is not Level.B_B:
+        return None
+    try:
+        certs = [signer.signing_cert, *signer.cert_registry]
+        return 6144 + sum(len(cert.dump()) for cert in certs)
+    except Exception:  # a token that cannot list its certificates: let pyHanko measure
+        return None
+
+
 @dataclass
 class Visible:
     """A visible signature: the signer block (SIG-02/03) or the attachment line (SIG-04/05)."""
@@ -112,9 +125,9 @@ def _visible_field(writer, name: str, visible: Visible, signed_at: datetime):
     return look.signer_style(visible.name, visible.title, visible.signature_png), spec
 
 
-async def _run(pdf_signer, writer, out, context: ValidationContext | None) -> None:
+async def _run(pdf_signer, writer, out, context: ValidationContext | None, reserved: int | None) -> None:
     try:
-        await pdf_signer.async_sign_pdf(writer, output=out)
+        await pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=reserved)
     finally:
         if context is not None:
             await context.aclose()  # no HTTP session may outlive this event loop
@@ -163,7 +176,7 @@ def sign_pdf(
     )
     out = io.BytesIO()
     try:
-        aio.run(_run(pdf_signer, writer, out, validation_context))
+        aio.run(_run(pdf_signer, writer, out, validation_context, reserved_bytes(signer, level)))
     except (PathValidationError, PathBuildingError) as exc:
         raise ValidationFailed(
             _("Chứng thư số không hợp lệ hoặc đã bị thu hồi; tài liệu chưa được ký."), code="certificate_invalid"
