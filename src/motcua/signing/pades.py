@@ -44,7 +44,8 @@ def reserved_bytes(signer: signers.Signer, level: Level) -> int | None:
         return None
     try:
         certs = [signer.signing_cert, *signer.cert_registry]
-        return 6144 + sum(len(cert.dump()) for cert in certs)
+        size = 6144 + sum(len(cert.dump()) for cert in certs)
+        return size + size % 2  # pyHanko wants an even number
     except Exception:  # a token that cannot list its certificates: let pyHanko measure
         return None
 

@@ -130,11 +130,14 @@ def serve(server: ThreadingHTTPServer, handler: type[_Handler], authority: Autho
     return RunningServer(server, thread, authority)
 
 
-def start_demo_pki(host: str = "127.0.0.1", port: int = 0, *, root_name: str = "motcua Demo Root CA") -> RunningServer:
-    """Bind, create a CA whose certificates point at this server, issue the TSA certificate, serve."""
+def start_demo_pki(
+    host: str = "127.0.0.1", port: int = 0, *, root_name: str = "motcua Demo Root CA", ocsp: bool = False
+) -> RunningServer:
+    """Bind, create a CA whose certificates point at this server (CRL, and OCSP if asked), issue
+    the TSA certificate, serve."""
     server, handler = bind(host, port)
     url = "http://{}:{}".format(*server.server_address[:2])
-    pki = DemoPKI.create(name=root_name, crl_url=f"{url}/crl", ocsp_url="")
+    pki = DemoPKI.create(name=root_name, crl_url="" if ocsp else f"{url}/crl", ocsp_url=f"{url}/ocsp" if ocsp else "")
     tsa = pki.issue("motcua Demo TSA", organization="motcua (thử nghiệm)", timestamping=True, days=3650)
     authority = Authority(pki=pki, tsa=tsa)
     authority.remember(tsa)
