@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "motcua.workspace",
     "motcua.portal",
     "django_htmx",
+    # Serves Swagger UI from our own static files (not a CDN), so the docs work under the strict CSP.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.middleware.RequestContextMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -196,4 +199,28 @@ MOTCUA = {
     "SUPPLEMENT_CLOCK_MODE": os.environ.get("MOTCUA_SUPPLEMENT_CLOCK_MODE", "restart"),
     # While awaiting a financial obligation the clock runs or is paused (OS-PROC-08: run | pause).
     "PAYMENT_CLOCK_MODE": os.environ.get("MOTCUA_PAYMENT_CLOCK_MODE", "run"),
+}
+
+# --- citizens' portal ---------------------------------------------------------------------------
+# A strict Content-Security-Policy (django-csp): scripts and styles only from this site (no inline
+# code anywhere; htmx runs with allowEval false), images also as data: URIs (QR codes, Swagger UI).
+# No form-action: the pay button posts here and is redirected to the payment gateway's page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# National identity provider (OpenID Connect, PTL-AUTH-01); sign-in with it is offered when all three are set.
+MOTCUA_OIDC = {
+    "issuer": os.environ.get("MOTCUA_OIDC_ISSUER", ""),
+    "client_id": os.environ.get("MOTCUA_OIDC_CLIENT_ID", ""),
+    "client_secret": os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", ""),
 }
