@@ -28,6 +28,7 @@ SUITES = [
     "motcua.workspace.bench",
     "motcua.reports.bench",
     "motcua.signing.bench",
+    "motcua.portal.bench",
 ]
 
 
