@@ -200,3 +200,31 @@ def test_unreachable_tsa_signs_nothing(people, pki_server, receipt_pdf):
     with pytest.raises(ValidationFailed) as caught:
         sign_pdf(receipt_pdf, signer_for(people.leader, pki_server), level="B-T", tsa_url="http://127.0.0.1:9/tsa")
     assert caught.value.code == "tsa_failed"
+
+
+def test_hostile_damage_anywhere_never_crashes(people, pki_server, root, receipt_pdf):
+    """Truncations and overwritten bytes across a signed file: a report or a clear refusal."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    signed = sign_pdf(receipt_pdf, signer_for(people.leader, pki_server), level="B-B")
+    first, length, second, _ = map(int, re.search(rb"/ByteRange \[\s*(\d+) (\d+) (\d+) (\d+)", signed).groups())
+    gap = range(first + length, second)  # the /Contents hex string, the only unsigned bytes
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.integers(0, len(signed) - 1), st.binary(min_size=1, max_size=8), st.booleans())
+    def damaged(at, junk, truncate):
+        data = signed[:at] if truncate else signed[:at] + junk + signed[at + len(junk) :]
+        try:
+            report = verify_pdf(data, [root], allow_fetching=False)
+        except ValidationFailed as exc:
+            assert exc.code in {"pdf_empty", "pdf_malformed"}
+            return
+        if report.ok:
+            # Still "ok" only if every changed byte lies in the unsigned gap (e.g. its zero padding).
+            assert len(data) == len(signed)
+            assert all(i in gap for i in range(len(data)) if data[i] != signed[i])
+
+    damaged()
