@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +23,7 @@ from motcua.workspace.common import DUE_SOON_DAYS, deadline_state, official_requ
 from motcua.workspace.worklists import COUNT_CAP, TAB_BY_KEY, TABS, parse_filters
 
 PAGE_SIZE = 30
+COUNTS_SECONDS = 30
 LEADER_ROLES = {Role.DEPARTMENT_LEADER, Role.AGENCY_LEADER}
 
 
@@ -101,10 +104,16 @@ def tab_counts(request: HttpRequest) -> HttpResponse:
     tab = _current_tab(request)
     base, typed, _errors = parse_filters(request.GET)
     kept = {k: v for k, v in typed.items() if v}
-    counts = {
-        t.key: _count_text(count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now))
-        for t in TABS
-    }
+    # Counters may be half a minute old: an official switching tabs does not recount the same scope.
+    digest = hashlib.sha256(urlencode(sorted(kept.items())).encode()).hexdigest()
+    key = f"workspace:counts:{request.user.pk}:{digest}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = {
+            t.key: _count_text(count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now))
+            for t in TABS
+        }
+        cache.set(key, counts, COUNTS_SECONDS)
     return render(request, "workspace/_tabs.html", {"tabs": _tabs(request, tab.key, kept, counts)})
 
 
