@@ -28,7 +28,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import perform_action, receive_dossier
 from motcua.dossiers.vocabulary import Role
 from motcua.organizations.models import Official, RoleAssignment
-from motcua.workspace import auth
+from motcua.workspace import auth, views_lists
 
 CALLS = 200
 HISTORIES = 40
@@ -107,6 +107,7 @@ def run(log: Any = None) -> list[BenchResult]:
         cursor.execute("ANALYZE")
     size = f"{Dossier.objects.count():,} dossiers, {len(world.agencies)} agencies"
     handler_client, leader_client = _client(handler), _client(leader)
+    views_lists.COUNTS_SECONDS = 0  # measure the counting itself, not the 30-second reuse
     due = (now + timedelta(days=2)).date().isoformat()
     return [
         _measure(handler_client, "worklist /can-bo/ 'việc của tôi'", size, ["/can-bo/?tab=mine"], log),
