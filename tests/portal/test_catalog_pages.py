@@ -82,3 +82,14 @@ def test_unknown_procedure_is_a_404_page(client, db):
     response = client.get("/thu-tuc/9.999999/")
     assert response.status_code == 404
     assert "Không tìm thấy thủ tục" in response.content.decode()
+
+
+def test_search_and_procedure_pages_use_a_bounded_number_of_queries(
+    client, portal_world, django_assert_max_num_queries
+):
+    """ENGINEERING.md habit 7: no N+1 on the public pages (filters and vocabulary are cached)."""
+    client.get("/thu-tuc/", {"q": "khai sinh"})  # warms the filter options cache
+    with django_assert_max_num_queries(4):
+        client.get("/thu-tuc/", {"q": "khai sinh"})
+    with django_assert_max_num_queries(10):
+        client.get("/thu-tuc/1.001193/")

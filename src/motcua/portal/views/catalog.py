@@ -72,7 +72,6 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "next": page_number + 1 if page_number < pages else None,
         "params": params,
         "levels": Level.choices,
-        "service_modes": dict(ServiceMode.choices),
         **_filter_options(),
     }
     return render(request, "portal/catalog.html", context)
