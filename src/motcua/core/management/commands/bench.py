@@ -29,6 +29,7 @@ SUITES = [
     "motcua.reports.bench",
     "motcua.signing.bench",
     "motcua.portal.bench",
+    "motcua.payments.bench",
 ]
 
 

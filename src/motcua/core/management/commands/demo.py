@@ -18,6 +18,7 @@ from motcua.demo.seed import demo_accounts, demo_password
 from motcua.dossiers.demo_history import DEFAULT_COUNT
 from motcua.dossiers.models import Dossier
 from motcua.payments.demo import fake_gateway_command, fake_gateway_environment, gateway_port
+from motcua.signing.demo import demo_pki_command, demo_pki_environment, seed_demo_pki
 
 MAX_RESTARTS = 5
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", verbosity=1, history=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The demo's own certificate authority, certificates for agencies and leaders (idempotent).
+        seed_demo_pki(host=options["host"], port=options["port"], log=self.stdout.write)
         history = options["history"] if not Dossier.objects.exists() else 0
         if options["no_serve"]:
             if history:
@@ -60,15 +63,19 @@ class Command(BaseCommand):
             background.append(subprocess.Popen(command))  # noqa: S603  (our own interpreter)
         # Online fees are paid on a local fake of a VNPay-type gateway (no real money); the web
         # server inherits the environment that points the `vnpay` provider at it.
-        gateway_env = fake_gateway_environment(host, port)
+        gateway_env = fake_gateway_environment(host, port) | demo_pki_environment(host, port)
         os.environ.update({k: v for k, v in gateway_env.items() if k not in os.environ})
         commands = [
             fake_gateway_command(python, host, port),
+            # The demo time-stamp authority and CRL, so B-T and B-LT signatures work out of the box.
+            demo_pki_command(python, host, port),
             [python, "-m", "motcua", "worker"],
             # Periodic sweep of the notification outbox (retries with backoff).
             [python, "-m", "motcua", "deliver-notifications"],
             # Periodic deadline watch: due-soon and overdue alerts (OS-LATE-04).
             [python, "-m", "motcua", "watch-deadlines"],
+            # Payments left pending past their lifetime are expired (the gateway refuses them too).
+            [python, "-m", "motcua", "expire-payments"],
             [python, "-m", "motcua", "serve", "--host", host, "--port", str(port), "--workers", "2"],
         ]
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
