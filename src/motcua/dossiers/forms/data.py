@@ -290,5 +290,7 @@ class RegisterData:
         _tuples(self, "rows")
 
 
-FormData = ReceiptData | SupplementRequestData | RefusalData | ApologyData | ControlSlipData | RegisterData
+FormData = (
+    ReceiptData | SupplementRequestData | RefusalData | ApologyData | StopNoticeData | ControlSlipData | RegisterData
+)
 """Any input `render.render_form` accepts; the key decides which one it must be."""
