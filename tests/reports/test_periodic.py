@@ -86,3 +86,19 @@ def test_rpt_per_06_damaged_facts_or_flows_are_caught_and_rebuilt_from_events(de
     rebuild_all()
     for source in ("facts", "flows"):
         assert periodic_report(WHOLE, source=source).total.figures["early"] == 220
+
+
+def test_rpt_per_06_rebuild_command_restores_facts_from_events(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.dossiers.builders import counter_dossier
+
+    counter_dossier(world)
+    ReportFact.objects.all().delete()
+    FlowByAgency.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_report_facts", stdout=out)
+    assert "1 dossiers" in out.getvalue()
+    assert periodic_report(Period(date(2025, 7, 1), date(2025, 7, 31))).total.figures["new_counter"] == 1
