@@ -8,7 +8,6 @@ of the environment variable or secret file holding the PIN. Passwords and PINs a
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from pyhanko.sign import signers
 
 from motcua.core.errors import ValidationFailed
+from motcua.signing import aio
 
 SECRET_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 
@@ -123,7 +123,7 @@ def pkcs11_signer(
             else:
                 signer = PKCS11Signer(session, cert_label=cert_label or key_label, key_label=key_label)
             # Fail here, clearly, when the key (or certificate) is not on the token.
-            asyncio.run(signer.ensure_objects_loaded())
+            aio.run(signer.ensure_objects_loaded())
         except Exception as exc:
             raise ValidationFailed(
                 _("Không tìm thấy khoá “%(k)s” trên thiết bị ký.") % {"k": key_label}, code="token_key_missing"
