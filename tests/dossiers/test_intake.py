@@ -12,7 +12,7 @@ from motcua.dossiers.applicants import Applicant, applicant_errors
 from motcua.dossiers.files import MAX_FILES, Upload
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import perform_action, receive_dossier
-from tests.dossiers.builders import PDF, UNIT_CODE, at, both_components, citizen, counter_dossier
+from tests.dossiers.builders import PDF, PNG, UNIT_CODE, at, both_components, citizen, counter_dossier
 
 
 def _online(world, submitted_at, **kwargs):
@@ -154,3 +154,58 @@ def test_two_officials_with_the_same_expected_version_one_wins_one_409(world):
         thread.join()
     assert sorted(outcomes) == ["ok", "stale_version"]
     assert Dossier.objects.get(pk=dossier.pk).version == version + 1
+
+
+def test_os_intake_04_components_of_special_cases_are_matched_but_not_demanded(db, settings):
+    """The national catalogue lists the components of special cases beside the common ones; intake
+    demands only the common ones (a missing case component is a matter for a supplement request)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from motcua.catalog import versioning
+    from motcua.catalog.models import RequiredDocument
+    from motcua.dossiers.intake import is_always_required
+    from tests.catalog.factories import VersionFactory
+    from tests.dossiers.builders import MONDAY, make_official
+    from tests.organizations.factories import agency
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    unit = agency(code="000.00.09.H56", name="Ủy ban nhân dân xã Thử")
+    version = VersionFactory(
+        name="Đăng ký khai sinh",
+        time_limit_days=Decimal(1),
+        channels=["counter", "postal", "online"],
+        valid_from=MONDAY.date() - timedelta(days=200),
+    )
+    common = RequiredDocument.objects.create(version=version, code="TK", name="Tờ khai", originals=1)
+    proxy = RequiredDocument.objects.create(
+        version=version, code="UQ", name="Văn bản ủy quyền (trường hợp ủy quyền đăng ký khai sinh)", order=1
+    )
+    case = RequiredDocument.objects.create(
+        version=version, code="BR", name="Biên bản trẻ bị bỏ rơi", case_group="Trẻ em bị bỏ rơi", order=2
+    )
+    birth = RequiredDocument.objects.create(
+        version=version, code="CS", name="Giấy chứng sinh; trường hợp không có thì giấy cam đoan", order=3
+    )
+    versioning.publish(version)
+    assert [is_always_required(d) for d in (common, proxy, case, birth)] == [True, False, False, True]
+    officer = make_official("motcua.thu", unit, ["intake_officer"])
+    base = {
+        "procedure_code": version.procedure.procedure_code,
+        "channel": "counter",
+        "receiving_unit": unit,
+        "applicant": citizen(),
+        "user": officer,
+        "accept": True,
+        "now": MONDAY,
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        receive_dossier(**base, components=[Upload("tk.pdf", PDF, document_code="TK")])
+    assert [f.field for f in refused.value.fields] == ["components.CS"]
+    uploads = [
+        Upload("tk.pdf", PDF, document_code="TK"),
+        Upload("cs.pdf", PDF, document_code="CS"),
+        Upload("br.png", PNG, document_code="BR"),
+    ]
+    dossier = receive_dossier(**base, components=uploads).dossier
+    assert sorted(c.required_document.code for c in dossier.components.all()) == ["BR", "CS", "TK"]

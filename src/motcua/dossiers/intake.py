@@ -72,9 +72,26 @@ def _match_documents(version: ProcedureVersion, files: list[CheckedFile]) -> tup
             _("Thiếu thành phần hồ sơ: %(name)s.") % {"name": doc.name},
         )
         for doc in documents
-        if doc.pk not in present
+        if doc.pk not in present and is_always_required(doc)
     ]
     return matched, errors
+
+
+# Wording of the national catalogue for a component needed only in some cases.
+_CONDITIONAL_MARKS = ("(trường hợp", "(nếu có", "(đối với trường hợp")
+
+
+def is_always_required(document: Any) -> bool:
+    """Whether every dossier of the procedure needs `document`.
+
+    The national catalogue lists, besides the components everyone files, the components of special
+    cases: a case group ("Trẻ em bị bỏ rơi") or a condition in the name ("Văn bản ủy quyền (trường
+    hợp ủy quyền)"). Those are matched when filed but never demanded: which case applies is for the
+    officer checking the dossier to judge, and a missing one is asked for with a supplement request."""
+    if (document.case_group or "").strip():
+        return False
+    name = " ".join(str(document.name).lower().split())
+    return not any(mark in name for mark in _CONDITIONAL_MARKS)
 
 
 def _received_at(channel: str, unit: Agency, submitted_at: datetime) -> datetime:
