@@ -248,8 +248,9 @@ def _levels(dossier: Any, parts: list[Part]) -> dict[int, str]:
     return levels
 
 
-def _write_spans(fact_id: int, spans_key: str) -> None:
-    ReportSpan.objects.filter(fact_id=fact_id).delete()
+def _write_spans(fact_id: int, spans_key: str, *, new: bool = False) -> None:
+    if not new:
+        ReportSpan.objects.filter(fact_id=fact_id).delete()
     ReportSpan.objects.bulk_create(
         ReportSpan(fact_id=fact_id, kind=kind, lo=_when(lo), hi=_when(hi)) for kind, lo, hi in json.loads(spans_key)
     )
@@ -287,19 +288,34 @@ def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
     return items
 
 
-def _upsert(table: str, key: tuple[Any, ...], deltas: Mapping[str, int]) -> None:
+def _upsert(table: str, rows: Sequence[tuple[tuple[Any, ...], Mapping[str, int]]]) -> None:
+    """Add the counts to the rows of `table` with these keys, creating them: one statement per table."""
     names = AGENCY_KEY if table == FlowByAgency._meta.db_table else PROCEDURE_KEY
     quote = connection.ops.quote_name
     columns = [*names, *COUNTS]
-    values = [*key, *(deltas.get(name, 0) for name in COUNTS)]
+    values: list[Any] = []
+    for key, deltas in rows:
+        values += [*key, *(deltas.get(name, 0) for name in COUNTS)]
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     updates = ", ".join(f"{quote(n)} = {quote(table)}.{quote(n)} + excluded.{quote(n)}" for n in COUNTS)
     sql = (
         f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - our own names
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"VALUES {', '.join([row_marks] * len(rows))} "
         f"ON CONFLICT ({', '.join(quote(n) for n in names)}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def _write_flows(items: Counter[FlowItem]) -> None:
+    grouped: dict[str, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for (table, key, name), amount in items.items():
+        if amount:
+            grouped[table][key][name] = amount
+    for table in sorted(grouped):  # one lock order for every writer
+        keys = sorted(grouped[table].items(), key=lambda item: repr(item[0]))
+        for first in range(0, len(keys), 200):
+            _upsert(table, keys[first : first + 200])
 
 
 def apply_flow_delta(old: Mapping[int, Mapping[str, Any]], new: Mapping[int, Mapping[str, Any]]) -> None:
@@ -309,12 +325,7 @@ def apply_flow_delta(old: Mapping[int, Mapping[str, Any]], new: Mapping[int, Map
         delta.update(flow_items(seq, values))
     for seq, values in old.items():
         delta.subtract(flow_items(seq, values))
-    grouped: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
-    for (table, key, name), amount in delta.items():
-        if amount:
-            grouped[(table, key)][name] = amount
-    for (table, key), deltas in sorted(grouped.items(), key=lambda item: repr(item[0])):  # one lock order
-        _upsert(table, key, deltas)
+    _write_flows(delta)
 
 
 def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
@@ -327,7 +338,7 @@ def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
         )
     parts = derive(events)
     wanted = rows_for(dossier, parts, _levels(dossier, parts)) if parts else {}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the event's transaction: no savepoint needed
         existing = {fact.part_seq: fact for fact in ReportFact.objects.filter(dossier_id=dossier.pk)}
         apply_flow_delta({seq: {n: getattr(f, n) for n in FACT_FIELDS} for seq, f in existing.items()}, wanted)
         for seq, fact in existing.items():
@@ -337,7 +348,7 @@ def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
             fact = existing.get(seq)
             if fact is None:
                 fact = ReportFact.objects.create(dossier_id=dossier.pk, part_seq=seq, **values)
-                _write_spans(fact.pk, values["spans_key"])
+                _write_spans(fact.pk, values["spans_key"], new=True)
                 continue
             changed = {name: value for name, value in values.items() if getattr(fact, name) != value}
             if changed:
@@ -378,9 +389,5 @@ def rebuild_flows() -> int:
     names = ("part_seq", *FACT_FIELDS)
     for row in ReportFact.objects.order_by("pk").values(*names).iterator(chunk_size=2000):
         total.update(flow_items(row["part_seq"], row))
-    grouped: dict[tuple[str, tuple[Any, ...]], dict[str, int]] = defaultdict(dict)
-    for (table, key, name), amount in total.items():
-        grouped[(table, key)][name] = amount
-    for (table, key), deltas in grouped.items():
-        _upsert(table, key, deltas)
-    return len(grouped)
+    _write_flows(total)
+    return len(total)
