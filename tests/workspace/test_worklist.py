@@ -119,7 +119,9 @@ def test_tab_counts_queries_are_bounded(world, sign_in, django_assert_max_num_qu
     client = sign_in("chuyenvien.b")
     client.get("/can-bo/dem/")
     cache.clear()
-    with django_assert_max_num_queries(30) as few:
+    # Seven tabs, each a capped count plus the scope's open-part look-up; what matters is the
+    # second check: the number does not grow with the dossiers.
+    with django_assert_max_num_queries(40) as few:
         client.get("/can-bo/dem/")
     _many(world, 20)
     cache.clear()

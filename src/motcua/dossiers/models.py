@@ -124,6 +124,8 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "due_at", "id"], name="dossier_agency_due"),
             models.Index(fields=["competent_agency", "received_at", "id"], name="dossier_agency_received"),
             models.Index(fields=["receiving_unit", "received_at", "id"], name="dossier_unit_received"),
+            # The other arm of the agency scope (receiving unit) in due order, beside dossier_agency_due.
+            models.Index(fields=["receiving_unit", "due_at", "id"], name="dossier_unit_due"),
             models.Index(fields=["status", "due_at"], name="dossier_status_due"),
             # "My dossiers due soon": one index range per assignee and running state.
             models.Index(fields=["assignee", "status", "due_at", "id"], name="dossier_assignee_status_due"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import audit
 from motcua.core.errors import Forbidden
-from motcua.organizations.agencies import roles_of
+from motcua.organizations.agencies import current_assignments, roles_of
 
 READ_SCOPE = "dossiers:read"
 WRITE_SCOPE = "dossiers:write"
@@ -40,6 +40,11 @@ def roles_in(user: Any, agency_codes: tuple[str, ...]) -> dict[str, str]:
 
 def roles_for(dossier: Any, user: Any) -> dict[str, str]:
     return roles_in(user, dossier_agency_codes(dossier))
+
+
+def scoped_agency_ids(user: Any) -> set[int]:
+    """Primary keys of the agencies where `user` holds any role today (no query beyond the roles')."""
+    return {row.agency_id for row in current_assignments(user)}
 
 
 def scoped_agency_codes(user: Any) -> set[str]:

@@ -69,7 +69,7 @@ def agency_depth(agency: Agency) -> int:
     return depth
 
 
-def _current_assignments(user: Any) -> list[RoleAssignment]:
+def current_assignments(user: Any) -> list[RoleAssignment]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     today = timezone.localdate()
@@ -85,7 +85,7 @@ def roles_of(user: Any) -> list[tuple[str, str, str | None]]:
     """The roles `user` holds today as (role, agency code, department code or None)."""
     return [
         (row.role, row.agency.code, row.department.code if row.department_id else None)
-        for row in _current_assignments(user)
+        for row in current_assignments(user)
     ]
 
 
@@ -100,7 +100,7 @@ def has_role(user: Any, role: str, agency: Agency | str) -> bool:
             agency = resolve_agency(agency)
         except NotFound:
             return False
-    held = {row.agency_id for row in _current_assignments(user) if row.role == role}
+    held = {row.agency_id for row in current_assignments(user) if row.role == role}
     if not held:
         return False
     if agency.pk in held:

@@ -33,9 +33,9 @@ def visible_agency_ids(user: Any) -> set[int] | None:
     everything below an agency where they are provincial administrator or agency leader."""
     if getattr(user, "is_superuser", False):
         return ALL
-    from motcua.organizations.agencies import _current_assignments
+    from motcua.organizations.agencies import current_assignments
 
-    rows = _current_assignments(user)
+    rows = current_assignments(user)
     direct = {row.agency_id for row in rows}
     wide = {row.agency_id for row in rows if row.role in ("provincial_admin", "agency_leader")}
     return direct | (descendants(wide) if wide else set())
