@@ -177,3 +177,23 @@ def test_abandoned_drafts_and_their_files_are_pruned(world, sign_in):
     import os
 
     assert not os.path.exists(path)
+
+
+def test_a_document_known_only_by_a_long_name_keeps_its_upload(db, settings, tmp_path):
+    """Catalogue components often have no code, only a long name; the draft keys files by it (this
+    failed on PostgreSQL with a 100-character column)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.workspace import reception
+    from motcua.workspace.models import DraftFile, ReceptionDraft
+
+    settings.MEDIA_ROOT = tmp_path
+    user = get_user_model().objects.create_user("motcua.dai")
+    draft = ReceptionDraft.objects.create(key="k" * 32, user=user)
+    name = "Giấy chứng sinh; trường hợp không có giấy chứng sinh thì nộp văn bản của người làm chứng " * 4
+    reception.keep_upload(draft, name, SimpleUploadedFile("cs.pdf", b"%PDF-1.4 first"))
+    reception.keep_upload(draft, name, SimpleUploadedFile("cs2.pdf", b"%PDF-1.4 second"))
+    [kept] = DraftFile.objects.filter(draft=draft)
+    assert kept.document_code == name and kept.filename == "cs2.pdf"
+    assert reception.kept_files(draft)[name].file.read() == b"%PDF-1.4 second"

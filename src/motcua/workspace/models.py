@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import MD5
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,7 +59,8 @@ class DraftFile(models.Model):
     """One file already uploaded to a draft, for one required document (kept until the dossier exists)."""
 
     draft = models.ForeignKey(ReceptionDraft, on_delete=models.CASCADE, related_name="files")
-    document_code = models.CharField(max_length=100)
+    # The required document's code, or its name when it has none (names can be long texts).
+    document_code = models.TextField()
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="workspace/drafts/%Y/%m/", max_length=300)
     size = models.PositiveBigIntegerField()
@@ -66,7 +68,10 @@ class DraftFile(models.Model):
     class Meta:
         verbose_name = _("tệp của bản nháp")
         verbose_name_plural = _("tệp của bản nháp")
-        constraints = [models.UniqueConstraint(fields=["draft", "document_code"], name="draft_file_one_per_document")]
+        constraints = [
+            # On a hash: a document's name may be longer than a B-tree index entry allows.
+            models.UniqueConstraint("draft", MD5("document_code"), name="draft_file_one_per_document"),
+        ]
 
     def __str__(self) -> str:
         return self.filename
