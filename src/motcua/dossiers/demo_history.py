@@ -478,7 +478,6 @@ def generate_history(
         for index, (moment, plan) in enumerate(zip(moments, plans, strict=True), start=1):
             route = rng.choices(routes, [r.weight for r in routes])[0]
             life = Life(route, rng, end, calendar_for(route.competent), moment)
-            began = time.perf_counter()
             try:
                 with transaction.atomic():
                     live(life, plan)
@@ -488,9 +487,9 @@ def generate_history(
                     log(f"  skipped one dossier of {route.version.procedure.procedure_code}: {exc}")
             if share_writes:
                 # Beside a running server on SQLite: one writer at a time, and a waiting writer polls
-                # (up to every 100 ms). Leaving at least that long between dossiers keeps the site's
-                # own writes from starving behind a stream of back-to-back transactions.
-                time.sleep(max(SHARE_PAUSE_S, time.perf_counter() - began))
+                # (up to every 100 ms). A pause that long between dossiers keeps the site's own
+                # writes from starving behind a stream of back-to-back transactions.
+                time.sleep(SHARE_PAUSE_S)
             if index % 500 == 0:
                 log(f"  {index:,} / {count:,} dossiers…")
     counts = history_counts(end)
