@@ -32,11 +32,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import make_server
 
+from motcua.core.local_server import LocalWSGIServer, QuietHandler, ThreadingWSGIServer
 from motcua.payments.signing import vnpay_query, vnpay_sign, vnpay_verify
 
 PAY_PATH = "/paymentv2/vpcpay.html"
@@ -59,16 +59,7 @@ MAX_BODY = 16 * 1024
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class FakeVnpayGateway:
+class FakeVnpayGateway(LocalWSGIServer):
     def __init__(
         self,
         tmn_code: str = "MOTCUA01",
@@ -78,52 +69,25 @@ class FakeVnpayGateway:
         port: int = 0,
         send_ipn: bool = True,
     ) -> None:
+        super().__init__(host, port)
         self.tmn_code = tmn_code
         self.secret = secret
         self.ipn_url = ipn_url
-        self.host = host
-        self.port = port
         self.send_ipn = send_ipn
         self.ipn_answers: list[tuple[int, Any]] = []
         self.last_ipn: dict[str, str] | None = None
         self._numbers = itertools.count(14_000_001)
         self._lock = threading.Lock()
-        self._server: WSGIServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # --- lifecycle ------------------------------------------------------------------------------
+    thread_name = "fake-vnpay"
+
     @property
     def url(self) -> str:
-        assert self._server is not None, "start() the gateway first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
 
     @property
     def pay_url(self) -> str:
         return self.url + PAY_PATH
-
-    def start(self) -> FakeVnpayGateway:
-        self._server = make_server(self.host, self.port, self.app, _ThreadingServer, _QuietHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-vnpay", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeVnpayGateway:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- the merchant side ----------------------------------------------------------------------
     def notify(self, params: dict[str, str], sign: bool = True) -> tuple[int, Any]:
@@ -268,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     gateway = FakeVnpayGateway(args.tmn_code, args.secret, args.ipn_url, args.host, args.port)
-    server = make_server(args.host, args.port, gateway.app, _ThreadingServer, _QuietHandler)
+    server = make_server(args.host, args.port, gateway.app, ThreadingWSGIServer, QuietHandler)
     print(f"fake payment gateway on http://{args.host}:{args.port}{PAY_PATH} -> IPN {args.ipn_url}", flush=True)
     try:
         server.serve_forever()

@@ -19,22 +19,23 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, quote
-from wsgiref.simple_server import WSGIServer, make_server
 
-from motcua.payments.fake_gateway import MAX_BODY, StartResponse, _e, _page, _QuietHandler, _ThreadingServer
+from motcua.core.local_server import LocalWSGIServer
+from motcua.payments.fake_gateway import MAX_BODY, StartResponse, _e, _page
 from motcua.payments.signing import paygov_verify
 
 API_PATH = "/api/thanh-toan"
 PAYER_PATH = "/thanh-toan/"
 
 
-class FakePaygov:
+class FakePaygov(LocalWSGIServer):
     def __init__(
         self,
         partner_code: str = "MOTCUA",
         secret: str = "fake-paygov-secret",  # noqa: S107 (a development-only fake)
         return_url: str = "",
     ) -> None:
+        super().__init__()
         self.partner_code = partner_code
         self.secret = secret
         self.return_url = return_url
@@ -42,40 +43,16 @@ class FakePaygov:
         self.orders: dict[str, dict[str, Any]] = {}  # MaGiaoDich -> order
         self._numbers = itertools.count(9_000_001)
         self._lock = threading.Lock()
-        self._server: WSGIServer | None = None
-        self._thread: threading.Thread | None = None
+
+    thread_name = "fake-paygov"
 
     @property
     def base(self) -> str:
-        assert self._server is not None, "start() first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base_url
 
     @property
     def url(self) -> str:
         return self.base + API_PATH
-
-    def start(self) -> FakePaygov:
-        self._server = make_server("127.0.0.1", 0, self.app, _ThreadingServer, _QuietHandler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-paygov", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakePaygov:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def status_of(self, reference: str) -> str | None:
         for order in self.orders.values():
