@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -15,7 +14,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"status": "ok"})
     except Exception:  # any database failure means "not ready"
         return JsonResponse({"status": "unavailable"}, status=503)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
