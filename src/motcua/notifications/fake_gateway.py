@@ -5,9 +5,10 @@
         ... options {"url": gateway.url, ...}
         gateway.received  # JSON bodies of accepted requests
 
-It runs a stdlib `ThreadingHTTPServer` on 127.0.0.1 (random port) in a daemon thread. Requests
-with a wrong `Authorization: Bearer <key>` get 401; an `Idempotency-Key` seen before returns the
-first answer again without recording a second message (as a real gateway with idempotency does).
+A WSGI app on 127.0.0.1 (random port) served by `core.local_server`, like the fake payment
+gateways. Requests with a wrong `Authorization: Bearer <key>` get 401; an `Idempotency-Key` seen
+before returns the first answer again without recording a second message (as a real gateway with
+idempotency does).
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from typing import Any
 
+from motcua.core.local_server import LocalWSGIServer
 
-class FakeSmsGateway:
+
+class FakeSmsGateway(LocalWSGIServer):
+    thread_name = "fake-sms-gateway"
+
     def __init__(self, api_key: str = "test-api-key", path: str = "/sms") -> None:
+        super().__init__()
         self.api_key = api_key
         self.path = path
         self.received: list[dict[str, Any]] = []
@@ -28,43 +34,32 @@ class FakeSmsGateway:
         self._failures: list[int] = []
         self._answers: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "start() the gateway first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.path}"
+        return f"{self.base_url}{self.path}"
 
     def fail_next(self, count: int, status: int = 503) -> None:
         """Answer the next `count` requests with HTTP `status`."""
         with self._lock:
             self._failures.extend([status] * count)
 
-    def start(self) -> FakeSmsGateway:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-sms-gateway", daemon=True
+    def app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["REQUEST_METHOD"] != "POST":
+            status, answer = 405, {"error": "method not allowed"}
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            headers = {
+                "Authorization": environ.get("HTTP_AUTHORIZATION"),
+                "Idempotency-Key": environ.get("HTTP_IDEMPOTENCY_KEY"),
+            }
+            status, answer = self.handle(environ.get("PATH_INFO", ""), headers, environ["wsgi.input"].read(length))
+        body = json.dumps(answer).encode()
+        start_response(
+            f"{status} {HTTPStatus(status).phrase}",
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
         )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeSmsGateway:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return [body]
 
     def handle(self, path: str, headers: Any, raw: bytes) -> tuple[int, dict[str, Any]]:
         """Decide the answer to one POST (called from the server thread)."""
@@ -90,21 +85,3 @@ class FakeSmsGateway:
                 self._answers[key] = provider_id
             self.received.append({**payload, "idempotency_key": key})
             return 200, {"id": provider_id}
-
-
-def _handler_for(gateway: FakeSmsGateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            status, answer = gateway.handle(self.path, self.headers, self.rfile.read(length))
-            body = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: the default handler prints every request (with client data) to stderr."""
-
-    return Handler
