@@ -44,7 +44,12 @@ def birth_registration(unit, *, code: str = "1.001193", fee: int = 8000, name: s
     )
     version.agencies.add(unit)
     form = RequiredDocument(
-        version=version, code="GT01", name="Tờ khai đăng ký khai sinh", originals=1, template_name="Mẫu tờ khai"
+        version=version,
+        code="GT01",
+        name="Tờ khai đăng ký khai sinh",
+        originals=1,
+        template_name="Mẫu tờ khai",
+        e_form=True,
     )
     form.template_file.save("to-khai-khai-sinh.pdf", ContentFile(PDF), save=False)
     form.save()

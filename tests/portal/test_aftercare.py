@@ -105,5 +105,6 @@ def test_feedback_not_published_without_consent(db):
 
 def test_feedback_is_rate_limited(db):
     anonymous = Client()
-    statuses = [anonymous.post("/phan-anh/", {}, REMOTE_ADDR="203.0.113.90").status_code for _ in range(6)]
-    assert statuses[-1] == 429 and statuses[0] == 422
+    # 11 posts: even if a fixed one-minute window ends among them, one window sees more than 5.
+    statuses = [anonymous.post("/phan-anh/", {}, REMOTE_ADDR="203.0.113.90").status_code for _ in range(11)]
+    assert statuses[0] == 422 and 429 in statuses

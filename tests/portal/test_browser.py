@@ -1,22 +1,61 @@
-"""The citizen's whole online journey in Debian's Chromium, desktop and phone: register, verify,
-search without accents, fill the e-form, attach files, review, submit, pay on the fake gateway,
-supplement, download the result, rate the service; axe-clean pages; the CSP holds everywhere.
+"""The citizen's whole online journey against the demo province, in Debian's Chromium, desktop and
+phone: register (e-mail verification), find "Đăng ký khai sinh" typed without accents, fill its
+demo e-form, attach the required file, pay the fee on a fake gateway (VNPay-type on the desktop,
+the national PayGov-type platform on the phone), see the dossier received, upload the supplement
+the one-stop officer asks for, download the result and rate the service; axe-clean pages; the CSP
+holds everywhere.
 
-Issue 5 acceptance; PTL-FN-01, PTL-SUB-03/04, PTL-TRACK-01, OS-INTAKE-03, OS-SUPP, OS-RET-01,
-OS-EVAL-03/04, OS-FEE (pay step)."""
+Issue 5 acceptance ("done when": a fee-paying procedure fully online against the demo); PTL-FN-01,
+PTL-SUB-03/04, PTL-TRACK-01, OS-INTAKE-03, OS-SUPP, OS-RET-01, OS-EVAL-03/04, OS-FEE-01..03,
+INT-PAY-01..03."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 
+from motcua.demo.seed import seed_demo
+from motcua.dossiers.files import Upload
 from motcua.dossiers.models import Dossier
-from tests.portal.builders import PDF, PNG, build, officials_resolve
+from motcua.dossiers.services import get_dossier, perform_action
+from motcua.payments.models import Payment
+from motcua.payments.services import paid_online_dossier_ids
+from tests.portal.builders import PDF, PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Mat-khau-Cong-dan-2025"
+UNIT = "000.00.41.H52"  # Ủy ban nhân dân phường Tô Hiệu in the demo province
+PAYGOV_SECRET = "test-paygov-secret"
+
+
+@pytest.fixture
+def demo_province():
+    """The demo province as `motcua demo` loads it (units, agencies, officials, calendar, the 22
+    procedures with their processes), without history: about 4 s, so each test seeds its own."""
+    seed_demo(password="demo-password-for-tests", log=lambda _: None)
+
+
+@pytest.fixture
+def both_gateways(fake_gateway, live_server, settings):
+    """The fake VNPay-type gateway (the `fake_gateway` fixture) and the fake PayGov-type platform,
+    both enabled, so the citizen chooses."""
+    from motcua.payments.fake_paygov import FakePaygov
+
+    with FakePaygov(
+        partner_code="MOTCUA", secret=PAYGOV_SECRET, return_url=f"{live_server.url}/thanh-toan/ket-qua/paygov/"
+    ) as platform:
+        settings.MOTCUA_PAYMENTS = {
+            **settings.MOTCUA_PAYMENTS,
+            "paygov": {"url": platform.url, "partner_code": "MOTCUA", "secret": PAYGOV_SECRET, "http_timeout": 5},
+        }
+        yield fake_gateway, platform
+
+
+def _official(username):
+    return get_user_model().objects.get(username=username)
 
 
 def _csp_errors(page):
@@ -40,10 +79,43 @@ def _register_and_sign_in(page, email):
     page.wait_for_url("**/ho-so-cua-toi/")
 
 
+def _fill_birth_registration(page):
+    assert page.get_by_label("Họ và tên").first.input_value() == "Trần Thị Bích Ngọc"  # prefilled (PTL-SUB-03)
+    page.get_by_label("Số định danh cá nhân").fill("014190001234")
+    page.get_by_label("Số điện thoại").fill("0912345678")
+    page.get_by_label("Địa chỉ").fill("Tổ 3, phường Tô Hiệu, tỉnh Sơn La")
+    page.get_by_label("Nơi nộp hồ sơ").select_option(UNIT)
+    page.get_by_label("Họ, chữ đệm, tên của trẻ").fill("Lò Minh An")
+    page.get_by_label("Ngày, tháng, năm sinh").fill("2025-07-01")
+    page.get_by_label("Giới tính").select_option("nam")
+    page.get_by_label("Nơi sinh").fill("Bệnh viện Đa khoa tỉnh Sơn La")
+    page.get_by_label("Họ, chữ đệm, tên người mẹ").fill("Trần Thị Bích Ngọc")
+    page.get_by_label("Quan hệ với trẻ").fill("mẹ")
+    # The tờ khai is made from the answers; the birth certificate (giấy chứng sinh) is attached.
+    page.get_by_label(re.compile("^Giấy chứng sinh")).set_input_files(
+        files=[{"name": "giay-chung-sinh.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+
+
+def _pay(page, live_server, provider):
+    page.get_by_label(provider["label"]).check()
+    page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/thanh-toan/ket-qua/{provider['code']}/*")
+    page.locator("#payment-status .badge-ok").wait_for(timeout=15_000)
+
+
+PROVIDERS = {
+    "page": {"code": "vnpay", "label": "VNPay"},
+    "phone_page": {"code": "paygov", "label": "Nền tảng thanh toán quốc gia"},
+}
+
+
 @pytest.mark.parametrize("viewport", ["page", "phone_page"])
-def test_citizen_completes_a_fee_paying_procedure_online(request, viewport, fake_gateway, live_server, axe, settings):
+def test_citizen_completes_a_fee_paying_demo_procedure_online(
+    request, viewport, demo_province, both_gateways, live_server, axe, settings
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    world = build()
     page = request.getfixturevalue(viewport)
     csp = _csp_errors(page)
 
@@ -57,50 +129,46 @@ def test_citizen_completes_a_fee_paying_procedure_online(request, viewport, fake
     page.get_by_role("searchbox").press("Enter")
     page.wait_for_url("**/thu-tuc/?q=*")
     assert axe(page) == []
-    page.get_by_role("link", name="Đăng ký khai sinh").click()
+    page.get_by_role("link", name="Đăng ký khai sinh", exact=True).click()
     page.wait_for_url("**/thu-tuc/1.001193/")
     assert axe(page) == []
 
-    # Fill the e-form, attach the files, review, submit.
+    # Fill the demo e-form, attach the file, review, submit.
     page.get_by_role("button", name="Nộp hồ sơ trực tuyến").click()
     page.wait_for_url(re.compile(r".*/nop-ho-so/\d+/$"))
-    assert page.get_by_label("Họ và tên").first.input_value() == "Trần Thị Bích Ngọc"  # prefilled
     assert axe(page) == []
-    page.get_by_label("Số định danh cá nhân").fill("038190001234")
-    page.get_by_label("Số điện thoại").fill("0912345678")
-    page.get_by_label("Địa chỉ").fill("12 Lê Lợi, phường Hạc Thành")
-    page.get_by_label("Họ, chữ đệm, tên của trẻ").fill("Lê Minh An")
-    page.get_by_label("Ngày, tháng, năm sinh").fill("2025-07-01")
-    page.get_by_label("Giới tính").select_option("nam")
-    page.get_by_label("Nơi sinh").fill("Bệnh viện Đa khoa tỉnh Thanh Hóa")
-    page.get_by_label("Họ, chữ đệm, tên người mẹ").fill("Trần Thị Bích Ngọc")
-    page.get_by_label("Quan hệ với trẻ").fill("mẹ")
-    page.locator("#doc_0").set_input_files(
-        files=[{"name": "to-khai.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
-    page.locator("#doc_1").set_input_files(files=[{"name": "chung-sinh.png", "mimeType": "image/png", "buffer": PNG}])
+    _fill_birth_registration(page)
     page.get_by_role("button", name="Tiếp tục: xem lại").click()
     page.wait_for_url("**/xem-lai/")
-    assert "Lê Minh An" in page.locator("main").inner_text()
+    assert "Lò Minh An" in page.locator("main").inner_text()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url(re.compile(r".*/ho-so-cua-toi/[^/]+/$"))
     dossier = Dossier.objects.get()
-    assert dossier.code in page.locator("h1").inner_text()
+    assert dossier.code.startswith(UNIT) and dossier.code in page.locator("h1").inner_text()
     assert "Mới đăng ký" in page.locator("main").inner_text()
+    # The officials get the answers as the tờ khai component (a PDF), beside the attached file.
+    assert dossier.components.filter(filename="to-khai-truc-tuyen.pdf", required_document__e_form=True).exists()
 
-    # Pay on the fake gateway; the IPN confirms it.
-    page.get_by_role("button", name="Thanh toán trực tuyến").click()
-    page.get_by_role("button", name="Thanh toán").click()
-    page.wait_for_url(f"{live_server.url}/thanh-toan/ket-qua/vnpay/*")
-    page.locator("#payment-status .badge-ok").wait_for(timeout=10_000)
+    # Pay the demo fee (8.000 đồng) on the chosen fake gateway; only its server-side word settles it.
+    assert "8.000" in page.locator("#pay-title + p").inner_text()
+    _pay(page, live_server, PROVIDERS[viewport])
     page.goto(f"/ho-so-cua-toi/{dossier.code}/")
     assert "Đã thanh toán phí, lệ phí" in page.locator("main").inner_text()
+    payment = Payment.objects.get(dossier=dossier)
+    assert payment.provider == PROVIDERS[viewport]["code"] and payment.state == "paid" and payment.amount == 8000
+    assert list(paid_online_dossier_ids()) == [dossier.pk]
 
-    # The agency asks for a supplement; the citizen sees exactly what and uploads it.
-    officials_resolve(world, dossier.code, supplement=True)
+    # The one-stop officer of phường Tô Hiệu asks for a supplement; the citizen sees what and uploads it.
+    perform_action(
+        get_dossier(dossier.code),
+        "request_supplement",
+        _official("mc.tohieu"),
+        {"reason": "Ảnh giấy chứng sinh bị mờ", "items": ["Giấy chứng sinh (bản chụp rõ nét)"]},
+    )
     page.reload()
-    page.get_by_label(re.compile("Giấy chứng sinh bản chính")).set_input_files(
-        files=[{"name": "chung-sinh-ban-chinh.png", "mimeType": "image/png", "buffer": PNG}]
+    assert "Ảnh giấy chứng sinh bị mờ" in page.locator("main").inner_text()
+    page.get_by_label(re.compile(r"Giấy chứng sinh \(bản chụp rõ nét\)")).set_input_files(
+        files=[{"name": "giay-chung-sinh-ro.png", "mimeType": "image/png", "buffer": PNG}]
     )
     page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()
     page.get_by_text("Đã gửi hồ sơ bổ sung.").wait_for()
@@ -109,8 +177,20 @@ def test_citizen_completes_a_fee_paying_procedure_online(request, viewport, fake
     page.goto(f"/tra-cuu/{dossier.code}/")
     assert axe(page) == []
 
-    # The result: download it and rate the service.
-    officials_resolve(world, dossier.code)
+    # The officials accept, assign and resolve with the signed-off result file (demo accounts).
+    dossier = get_dossier(dossier.code)
+    perform_action(dossier, "accept", _official("mc.tohieu"), {})
+    perform_action(dossier, "transfer", _official("mc.tohieu"), {"recipient": UNIT})
+    perform_action(dossier, "assign", _official("tp.tohieu"), {"assignee": "cv.tohieu"})
+    perform_action(
+        dossier,
+        "resolve",
+        _official("tp.tohieu"),
+        {"result_kind": "approval"},
+        files=[Upload("giay-khai-sinh.pdf", PDF, "Giấy khai sinh")],
+    )
+
+    # The citizen downloads the result and rates the service.
     page.goto(f"/ho-so-cua-toi/{dossier.code}/")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Tải kết quả")).click()
@@ -119,6 +199,7 @@ def test_citizen_completes_a_fee_paying_procedure_online(request, viewport, fake
         legend.get_by_label("Hài lòng", exact=True).check()
     page.get_by_role("button", name="Gửi đánh giá").click()
     page.get_by_text("Cảm ơn bạn đã đánh giá.").first.wait_for()
+    assert get_dossier(dossier.code).portal_rating.overall == "satisfied"
     assert csp == []
 
 

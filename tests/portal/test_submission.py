@@ -93,8 +93,8 @@ def test_draft_is_saved_and_resumed_then_review_lists_what_is_missing(client, po
 
 def test_attachments_are_checked_by_content(client, portal_world, citizen_user):
     pk = _start(client, citizen_user)
-    fake = SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(f"/nop-ho-so/{pk}/", {**_applicant(), "doc_0": fake, "next": "draft"})
+    fake = SimpleUploadedFile("chung-sinh.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(f"/nop-ho-so/{pk}/", {**_applicant(), "doc_1": fake, "next": "draft"})
     assert response.status_code == 422
     assert "không phải là tệp PDF" in response.content.decode()
     assert not Draft.objects.get(pk=pk).files.exists()
@@ -115,7 +115,8 @@ def test_os_intake_03_submit_twice_creates_one_dossier_and_sends_the_receipt(cli
     assert Dossier.objects.count() == 1
     dossier = Dossier.objects.get()
     assert dossier.channel == "online" and dossier.status == "submitted"
-    assert dossier.components.count() == 2
+    # The declaration PDF (made from the answers) stands for GT01; the birth certificate is GT02.
+    assert sorted(dossier.components.values_list("required_document__code", flat=True)) == ["GT01", "GT02"]
     assert Submission.objects.get(dossier=dossier).form_data["child_name"] == "Lê Minh An"
     page = client.get(first["Location"]).content.decode()
     assert dossier.code in page and "Giấy tiếp nhận hồ sơ" in page and "<svg" in page

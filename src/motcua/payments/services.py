@@ -28,7 +28,7 @@ from motcua.core import audit
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
 from motcua.dossiers.models import Dossier
 from motcua.payments.models import SETTLED_STATES, Payment, PaymentEvent, PaymentState
-from motcua.payments.providers import Callback, Outcome, PaymentProvider, Verdict, get_provider
+from motcua.payments.providers import Callback, Outcome, PaymentProvider, Verdict, enabled_providers, get_provider
 
 log = logging.getLogger("motcua.payments")
 
@@ -251,6 +251,37 @@ def payment_state(dossier: Any) -> str:
 def is_paid(dossier: Any) -> bool:
     """True when a payment of the dossier was confirmed by a verified notification or query."""
     return Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).exists()
+
+
+def provider_choices() -> list[tuple[str, str]]:
+    """(code, label) of the providers the citizen may choose from, in registry order: those that
+    are enabled and correctly configured (VNPay-type gateway, national payment platform, ...)."""
+    return [(provider.id, str(provider.label or provider.id)) for provider in enabled_providers()]
+
+
+def paid_online_dossier_ids(
+    dossier_ids: Any = None, *, paid_from: datetime | None = None, paid_to: datetime | None = None
+) -> Any:
+    """Ids of the dossiers whose fees were paid online (a payment confirmed by a verified notification
+    or query, OS-FEE-03), as a lazy queryset of distinct `dossier_id` usable in `__in` filters, so a
+    report can count `Dossier.objects.filter(pk__in=paid_online_dossier_ids(...))` in one query.
+
+    `dossier_ids` (ids or a queryset of ids) narrows the answer to those dossiers; `paid_from` /
+    `paid_to` (half-open, [from, to)) to payments confirmed in that period. A refunded payment no
+    longer counts."""
+    rows = Payment.objects.filter(state=PaymentState.PAID)
+    if dossier_ids is not None:
+        rows = rows.filter(dossier_id__in=dossier_ids)
+    if paid_from is not None:
+        rows = rows.filter(paid_at__gte=paid_from)
+    if paid_to is not None:
+        rows = rows.filter(paid_at__lt=paid_to)
+    return rows.order_by().values_list("dossier_id", flat=True).distinct()
+
+
+def paid_online(dossier: Any) -> bool:
+    """Whether the dossier's fees were paid online (the same rule as `paid_online_dossier_ids`)."""
+    return is_paid(dossier)
 
 
 def payments_of(dossier: Any) -> list[Payment]:

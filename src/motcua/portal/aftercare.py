@@ -62,6 +62,34 @@ def submit_supplement(dossier: Dossier, user: Any, files: dict[str, Any]) -> Non
     )
 
 
+def can_withdraw(dossier: Dossier) -> bool:
+    """Whether the applicant may still withdraw (OS-STOP-01): the dossier state machine decides."""
+    from django.utils import timezone
+
+    from motcua.dossiers.engine import facts_of
+    from motcua.dossiers.states import allowed_actions
+    from motcua.dossiers.vocabulary import Action, Role
+
+    try:
+        state = DossierState(dossier.status)
+    except ValueError:
+        return False
+    return Action.WITHDRAW in allowed_actions(state, {Role.APPLICANT}, facts_of(dossier, timezone.now()))
+
+
+def withdraw(dossier: Dossier, user: Any, reason: str) -> None:
+    """The applicant withdraws the dossier with a reason, through the dossier services."""
+    reason = " ".join((reason or "").split())[:500]
+    if len(reason) < 5:
+        raise ValidationFailed(
+            _("Vui lòng nêu lý do rút hồ sơ."),
+            [FieldError("reason", "required", _("Vui lòng nêu lý do rút hồ sơ (ít nhất 5 ký tự)."))],
+        )
+    if not can_withdraw(dossier):
+        raise Conflict("cannot_withdraw", _("Hồ sơ ở trạng thái này không thể rút."))
+    dossier_services.perform_applicant_action(dossier, "withdraw", user, {"reason": reason})
+
+
 def result_files(dossier: Dossier) -> list[DossierComponent]:
     if dossier.status not in FINISHED:
         return []

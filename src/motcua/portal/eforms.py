@@ -113,6 +113,8 @@ class FormDefinition:
     title: str
     schema: dict[str, Any]
     ui: dict[str, Any]
+    # The generic request form stands in for procedures without an e-form of their own.
+    generic: bool = False
 
 
 @dataclass
@@ -134,7 +136,9 @@ def definition_for(procedure_code: str) -> FormDefinition:
     row = EForm.objects.filter(procedure_code=procedure_code).only("title", "schema", "ui").first()
     if row is not None:
         return FormDefinition(row.title, row.schema, row.ui or {})
-    raw = BUILT_IN.get(procedure_code, GENERIC)
+    raw = BUILT_IN.get(procedure_code)
+    if raw is None:
+        return FormDefinition(GENERIC["title"], GENERIC["schema"], GENERIC["ui"], generic=True)
     return FormDefinition(raw["title"], raw["schema"], raw["ui"])
 
 

@@ -22,8 +22,9 @@ from motcua.core.errors import FieldError, ValidationFailed
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.applicants import Applicant, applicant_errors
 from motcua.dossiers.files import MAX_FILES, Upload, check_upload
+from motcua.dossiers.intake import is_always_required
 from motcua.dossiers.models import Dossier
-from motcua.portal import eforms
+from motcua.portal import eform_record, eforms
 from motcua.portal.models import Draft, DraftFile, Profile, Submission
 
 log = logging.getLogger("motcua.portal")
@@ -40,6 +41,20 @@ class DraftView:
     draft: Draft
     version: ProcedureVersion
     form: eforms.FormDefinition
+
+    def attachments(self) -> list[tuple[str, Any, bool]]:
+        """(field, document, required) for each document the applicant attaches a file for.
+
+        Fields are numbered over all the version's documents (stable across pages). The document
+        the e-form stands for is left out: its PDF is made from the answers at submission. Documents
+        of special cases are optional: the intake does not demand them either."""
+        documents = list(self.version.documents.all())
+        by_form = eform_record.form_document(self.version, self.form)
+        return [
+            (f"doc_{index}", doc, is_always_required(doc))
+            for index, doc in enumerate(documents)
+            if by_form is None or doc.pk != by_form.pk
+        ]
 
 
 def online_version(procedure_code: str) -> ProcedureVersion:
@@ -95,7 +110,7 @@ def save(view: DraftView, post: Any, files: dict[str, Any]) -> list[FieldError]:
     agency_code = str(post.get("agency", "")).strip()
     if agency_code:
         draft.agency_code = agency_code
-    documents = {f"doc_{index}": doc for index, doc in enumerate(view.version.documents.all())}
+    documents = {field: doc for field, doc, _required in view.attachments()}
     with transaction.atomic():
         draft.save()
         for field, uploaded in files.items():
@@ -134,10 +149,10 @@ def review_errors(view: DraftView) -> list[FieldError]:
     errors = eforms.validate(view.form, view.draft.data.get("form", {}))
     errors += applicant_errors(applicant_of(view.draft))
     present = set(view.draft.files.values_list("document_key", flat=True))
-    for index, document in enumerate(view.version.documents.all()):
-        if document_key(document) not in present:
+    for field, document, required in view.attachments():
+        if required and document_key(document) not in present:
             errors.append(
-                FieldError(f"doc_{index}", "missing_component", _("Chưa đính kèm: %(name)s.") % {"name": document.name})
+                FieldError(field, "missing_component", _("Chưa đính kèm: %(name)s.") % {"name": document.name})
             )
     if not view.draft.agency_code:
         errors.append(FieldError("agency", "required", _("Vui lòng chọn nơi nộp hồ sơ.")))
@@ -152,7 +167,7 @@ def submit(view: DraftView, user: Any) -> Dossier:
     errors = review_errors(view)
     if errors:
         raise ValidationFailed(_("Hồ sơ chưa đầy đủ; vui lòng kiểm tra lại."), errors)
-    uploads = []
+    uploads = [record_of(view)]
     for row in draft.files.all():
         with row.file.open("rb") as handle:
             uploads.append(
@@ -182,6 +197,20 @@ def submit(view: DraftView, user: Any) -> Dossier:
         # notifications' (OS-INTAKE-06, outbox); the portal does not send a second one.
         log.info("portal.submitted", extra={"dossier": dossier.code})
     return dossier
+
+
+def record_of(view: DraftView) -> Upload:
+    """The declaration PDF (the applicant's answers) that goes in with the files."""
+    from motcua.organizations.models import Agency
+
+    agency = Agency.objects.filter(code=view.draft.agency_code).values_list("name", flat=True).first()
+    return eform_record.record_upload(
+        definition=view.form,
+        version=view.version,
+        applicant=view.draft.data.get("applicant", {}),
+        answers=view.draft.data.get("form", {}),
+        agency=agency or view.draft.agency_code,
+    )
 
 
 def owned_dossier(user: Any, code: str) -> Dossier:

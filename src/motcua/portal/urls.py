@@ -27,6 +27,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/", dossier.dossier_page, name="dossier"),
     path("ho-so-cua-toi/<str:code>/thanh-toan/", dossier.pay, name="pay"),
     path("ho-so-cua-toi/<str:code>/bo-sung/", dossier.supplement, name="supplement"),
+    path("ho-so-cua-toi/<str:code>/rut-ho-so/", dossier.withdraw, name="withdraw"),
     path("ho-so-cua-toi/<str:code>/nhan-ket-qua/", dossier.delivery, name="delivery"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier.rate, name="rate"),
     path("ho-so-cua-toi/<str:code>/ket-qua/<int:pk>/", dossier.result_file, name="result_file"),

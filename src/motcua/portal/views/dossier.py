@@ -68,7 +68,9 @@ def _context(request: HttpRequest, dossier, errors: dict[str, str] | None = None
         "timeline": _timeline(dossier),
         "fees_due": due,
         "payment_state": payments.payment_state(dossier) if payments else "none",
+        "providers": payments.provider_choices() if payments and due else [],
         "supplement_items": aftercare.supplement_items(dossier),
+        "can_withdraw": aftercare.can_withdraw(dossier),
         "supplement_reason": aftercare.supplement_reason(dossier),
         "results": aftercare.result_files(dossier),
         "finished": dossier.status in aftercare.FINISHED,
@@ -113,10 +115,15 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
 
     def go(dossier):
+        # The citizen's choice among the enabled providers; an unknown or disabled one is refused.
+        provider = str(request.POST.get("provider", "")).strip()[:30]
+        if not provider:
+            offered = payments.provider_choices()
+            provider = offered[0][0] if offered else "vnpay"
         payment = payments.start_payment(
             dossier=dossier,
-            provider_code=request.POST.get("provider", "vnpay"),
-            return_url=payments.return_url_for(request, request.POST.get("provider", "vnpay")),
+            provider_code=provider,
+            return_url=payments.return_url_for(request, provider),
             client_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
         )
         return redirect(payment.redirect_url)
@@ -130,6 +137,16 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
     def go(dossier):
         aftercare.submit_supplement(dossier, request.user, request.FILES)
         messages.success(request, _("Đã gửi hồ sơ bổ sung."))
+
+    return _act(request, code, go)
+
+
+@citizen_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    def go(dossier):
+        aftercare.withdraw(dossier, request.user, request.POST.get("reason", ""))
+        messages.success(request, _("Đã rút hồ sơ."))
 
     return _act(request, code, go)
 

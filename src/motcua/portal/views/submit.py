@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.dossiers.files import ACCEPTED, MAX_FILE_BYTES
-from motcua.portal import eforms, submission
+from motcua.portal import eform_record, eforms, submission
 from motcua.portal.views.common import citizen_required, error_page
 
 
@@ -30,13 +30,15 @@ def _form_context(view: submission.DraftView, errors: dict[str, str]) -> dict:
     files = {row.document_key: row for row in draft.files.all()}
     documents = [
         {
-            "field": f"doc_{i}",
+            "field": field,
             "document": doc,
+            "required": required,
             "file": files.get(submission.document_key(doc)),
-            "error": errors.get(f"doc_{i}", ""),
+            "error": errors.get(field, ""),
         }
-        for i, doc in enumerate(view.version.documents.all())
+        for field, doc, required in view.attachments()
     ]
+    form_document = eform_record.form_document(view.version, view.form)
     return {
         "view": view,
         "draft": draft,
@@ -45,6 +47,7 @@ def _form_context(view: submission.DraftView, errors: dict[str, str]) -> dict:
         "fields": eforms.render_fields(view.form, draft.data.get("form", {}), errors),
         "applicant": draft.data.get("applicant", {}),
         "documents": documents,
+        "form_document": form_document,
         "agencies": list(view.version.agencies.all()[:500]),
         "errors": errors,
         "accept": ",".join(f".{ext}" for ext in sorted(ACCEPTED)),
@@ -93,6 +96,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": eforms.display(view.form, view.draft.data.get("form", {})),
         "applicant": view.draft.data.get("applicant", {}),
         "files": list(view.draft.files.all()),
+        "record_filename": eform_record.RECORD_FILENAME,
     }
     return render(request, "portal/review.html", context)
 

@@ -1,0 +1,57 @@
+"""The applicant's e-form answers reach the officials as a PDF component of the dossier (PTL-SUB-04,
+OS-INTAKE-03): rendered at submission, Vietnamese text intact, matched to the e-form document."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from motcua.dossiers.models import DossierComponent
+from motcua.portal import eform_record, eforms
+from tests.portal.builders import file_online
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(content: bytes) -> str:
+    """The PDF's text, by poppler's pdftotext (an independent reader)."""
+    done = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8")
+
+
+def test_ptl_sub_04_submission_stores_the_declaration_pdf_as_the_form_component(client, portal_world, citizen_user):
+    code = file_online(client, citizen_user)
+    record = DossierComponent.objects.get(dossier__code=code, required_document__code="GT01")
+    assert record.kind == "submitted" and record.content_type == "application/pdf"
+    assert record.filename == eform_record.RECORD_FILENAME
+    with record.file.open("rb") as handle:
+        text = _text(handle.read())
+    # The answers, the applicant and the agency, with their Vietnamese diacritics.
+    for expected in ("Lê Minh An", "Bệnh viện Đa khoa tỉnh Thanh Hóa", "Trần Thị Bích Ngọc", "Nam", "Hạc Thành"):
+        assert expected in text, expected
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text
+
+
+def test_ptl_sub_04_the_form_document_needs_no_upload_and_is_not_offered(client, portal_world, citizen_user):
+    client.force_login(citizen_user)
+    location = client.post("/thu-tuc/1.001193/nop/")["Location"]
+    body = client.get(location).content.decode()
+    assert 'id="doc_0"' not in body and 'id="doc_1"' in body
+    assert "không cần đính kèm tệp" in body
+
+
+def test_generic_form_is_kept_beside_the_documents_it_does_not_replace(portal_world):
+    definition = eforms.definition_for("9.999999")
+    assert definition.generic
+    upload = eform_record.record_upload(
+        definition=definition,
+        version=portal_world.version,
+        applicant={"name": "Trần Thị Bích Ngọc", "id_number": "038190001234"},
+        answers={"request": "Xin cấp bản sao trích lục"},
+        agency="Ủy ban nhân dân phường Hạc Thành",
+    )
+    assert upload.document_code == "" and upload.name == "Đơn đề nghị"
+    assert "Xin cấp bản sao trích lục" in _text(upload.content)
