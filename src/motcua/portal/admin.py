@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from jsonschema.exceptions import SchemaError
 
-from motcua.portal import aftercare, eforms
+from motcua.portal import aftercare, eforms, feedback_deadlines
 from motcua.portal.models import EForm, Feedback, Rating
 
 
@@ -36,11 +37,29 @@ class EFormAdmin(admin.ModelAdmin):
     search_fields = ["procedure_code", "title"]
 
 
+class FeedbackDeadlineFilter(admin.SimpleListFilter):
+    """Officials find what is late first (PTL-FB-02)."""
+
+    title = _("thời hạn trả lời")
+    parameter_name = "han"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("qua-han", _("Quá hạn (chưa trả lời hoặc trả lời muộn)")), ("cho-tra-loi", _("Chưa trả lời"))]
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        if self.value() == "qua-han":
+            return feedback_deadlines.overdue(queryset)
+        if self.value() == "cho-tra-loi":
+            return queryset.filter(answered_at__isnull=True)
+        return queryset
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["number", "subject", "status", "created_at", "published"]
-    list_filter = ["status", "published"]
+    list_display = ["number", "subject", "status", "created_at", "answer_due_at", "overdue", "published"]
+    list_filter = [FeedbackDeadlineFilter, "status", "published"]
     search_fields = ["number", "subject"]
+    ordering = [F("answered_at").asc(nulls_first=True), "answer_due_at"]  # unanswered first, most urgent on top
     readonly_fields = [
         "number",
         "sender_name",
@@ -50,10 +69,20 @@ class FeedbackAdmin(admin.ModelAdmin):
         "content",
         "allow_publication",
         "created_at",
+        "refuse_due_at",
+        "request_info_due_at",
+        "answer_due_at",
         "answered_at",
+        "publish_due_at",
+        "published_at",
         "status",
+        "overdue",
     ]
     fields = [*readonly_fields, "answer", "published"]
+
+    @admin.display(description=_("quá hạn"), boolean=True)
+    def overdue(self, obj: Feedback) -> bool:
+        return feedback_deadlines.is_overdue(obj) or feedback_deadlines.is_publication_overdue(obj)
 
     def save_model(self, request: Any, obj: Feedback, form: Any, change: bool) -> None:
         if change and obj.answer:

@@ -17,6 +17,7 @@ from motcua.dossiers.files import Upload
 from motcua.dossiers.form_data import supplement_request_data
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.vocabulary import DossierState
+from motcua.portal import feedback_deadlines
 from motcua.portal.models import Delivery, DeliveryMethod, Feedback, Rating, Satisfaction
 
 FINISHED = {DossierState.RESOLVED.value, DossierState.RETURNED.value}
@@ -162,11 +163,16 @@ def send_feedback(
         errors.append(FieldError("content", "required", _("Nội dung cần ít nhất 10 ký tự.")))
     if errors:
         raise ValidationFailed(_("Phản ánh, kiến nghị chưa hợp lệ."), errors)
+    received_at = timezone.now()
+    limits = feedback_deadlines.deadlines(received_at)
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Feedback.objects.create(
                     number=new_feedback_number(),
+                    refuse_due_at=limits.refuse_by,
+                    request_info_due_at=limits.request_info_by,
+                    answer_due_at=limits.answer_by,
                     user=user if getattr(user, "is_authenticated", False) else None,
                     sender_name=sender_name.strip()[:300],
                     sender_email=(sender_email or "").strip()[:254],
@@ -182,9 +188,14 @@ def send_feedback(
 
 def answer_feedback(feedback: Feedback, answer: str, publish: bool) -> Feedback:
     """The agency's answer (from the admin); published only when the sender allowed it."""
+    now = timezone.now()
     feedback.answer = answer.strip()
-    feedback.answered_at = timezone.now()
+    if feedback.answered_at is None:  # the first answer fixes the time (PTL-FB-02 on time or late)
+        feedback.answered_at = now
+        feedback.publish_due_at = feedback_deadlines.publish_by(now) if feedback.allow_publication else None
     feedback.status = "answered"
     feedback.published = bool(publish and feedback.allow_publication)
-    feedback.save(update_fields=["answer", "answered_at", "status", "published"])
+    if feedback.published and feedback.published_at is None:
+        feedback.published_at = now
+    feedback.save(update_fields=["answer", "answered_at", "status", "published", "publish_due_at", "published_at"])
     return feedback

@@ -165,6 +165,12 @@ class Feedback(models.Model):
     answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
     published = models.BooleanField(_("công khai câu trả lời"), default=False)
     created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+    # Time limits in working days (PTL-FB-02), fixed at receipt / at the answer by feedback_deadlines.
+    refuse_due_at = models.DateTimeField(_("hạn từ chối tiếp nhận"), null=True, blank=True)
+    request_info_due_at = models.DateTimeField(_("hạn đề nghị bổ sung thông tin"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True, db_index=True)
+    publish_due_at = models.DateTimeField(_("hạn công khai"), null=True, blank=True)
+    published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phản ánh, kiến nghị")
