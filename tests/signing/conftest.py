@@ -8,11 +8,15 @@ import subprocess
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
+from motcua.signing import registry
 from motcua.signing.keys import pkcs12_signer
+from motcua.signing.models import KeyStore
 from motcua.signing.pki import Issued
 from motcua.signing.pki_server import RunningServer, start_demo_pki
+from tests.dossiers.builders import build_world
 
 PASSWORD = "mat-khau-thu"
 
@@ -123,3 +127,27 @@ def pdfsig(nssdb, path) -> str:
         ["pdfsig", "-nssdir", f"sql:{nssdb}", str(path)], capture_output=True, text=True, timeout=60
     )
     return result.stdout + result.stderr
+
+
+@pytest.fixture
+def world(tmp_path, settings, pki_server, people, monkeypatch, signature_png, seal_png):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MOTCUA = {**settings.MOTCUA, "SIGNING": {"TSA_URL": f"{pki_server.url}/tsa", "LEVEL": "B-T"}}
+    monkeypatch.setenv("MOTCUA_TEST_P12", PASSWORD)
+    registry.add_trusted_root(pki_server.authority.pki.root.pem(), is_demo=True)
+    world = build_world()
+    root = pki_server.authority.pki.root.certificate
+
+    def stored(issued, **kwargs):
+        path = tmp_path / f"{issued.certificate.serial_number}.p12"
+        path.write_bytes(issued.pkcs12(PASSWORD.encode(), chain=[root]))
+        return registry.import_certificate(
+            issued.pem(), key_store=KeyStore.PKCS12, pkcs12_path=str(path), secret_env="MOTCUA_TEST_P12", **kwargs
+        )
+
+    leader = world.leader.official
+    leader.signature_image.save("lanh.png", ContentFile(signature_png))
+    seal = stored(people.agency, kind="agency", agency=world.unit)
+    seal.seal_image.save("dau.png", ContentFile(seal_png))
+    world.personal = stored(people.leader, kind="personal", agency=world.unit, official=leader)
+    return world

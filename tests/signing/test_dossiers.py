@@ -7,42 +7,14 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.core.files.base import ContentFile
 
 from motcua.core.errors import Conflict, ValidationFailed
-from motcua.signing import registry
 from motcua.signing.dossiers import resolve_with_signed_result, sign_form
-from motcua.signing.models import KeyStore, SignatureRecord
+from motcua.signing.models import SignatureRecord
 from motcua.signing.verification import verify_pdf
-from tests.dossiers.builders import MONDAY, build_world, counter_dossier, to_processing
-
-from .conftest import PASSWORD
+from tests.dossiers.builders import MONDAY, counter_dossier, to_processing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(tmp_path, settings, pki_server, people, monkeypatch, signature_png, seal_png):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.MOTCUA = {**settings.MOTCUA, "SIGNING": {"TSA_URL": f"{pki_server.url}/tsa", "LEVEL": "B-T"}}
-    monkeypatch.setenv("MOTCUA_TEST_P12", PASSWORD)
-    registry.add_trusted_root(pki_server.authority.pki.root.pem(), is_demo=True)
-    world = build_world()
-    root = pki_server.authority.pki.root.certificate
-
-    def stored(issued, **kwargs):
-        path = tmp_path / f"{issued.certificate.serial_number}.p12"
-        path.write_bytes(issued.pkcs12(PASSWORD.encode(), chain=[root]))
-        return registry.import_certificate(
-            issued.pem(), key_store=KeyStore.PKCS12, pkcs12_path=str(path), secret_env="MOTCUA_TEST_P12", **kwargs
-        )
-
-    leader = world.leader.official
-    leader.signature_image.save("lanh.png", ContentFile(signature_png))
-    seal = stored(people.agency, kind="agency", agency=world.unit)
-    seal.seal_image.save("dau.png", ContentFile(seal_png))
-    world.personal = stored(people.leader, kind="personal", agency=world.unit, official=leader)
-    return world
 
 
 def test_doc_sys_05_leader_signs_result_then_agency_and_dossier_is_resolved(world, receipt_pdf, root):

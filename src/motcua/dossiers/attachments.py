@@ -7,9 +7,11 @@ point back at that event (`added_by_event`), so the dossier's files are a projec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,70 @@ from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent
 from motcua.dossiers.vocabulary import Action
 
 KIND_BY_ACTION = {Action.RESUPPLY.value: "supplement", Action.RESOLVE.value: "result"}
+
+logger = logging.getLogger("motcua.dossiers")
+
+# OS-INTAKE-08: the signatures of uploaded PDFs are verified by a plugin (the signing app registers
+# one in its `ready()`), so this app does not import the signing app. A checker takes the PDF bytes
+# and returns the summary stored on the component: {"signed": True, "checked": True, "ok": ...,
+# "signatures": [{"signer", "issuer", "serial", "intact", "valid", "trusted", "revoked", ...}]}.
+SignatureChecker = Callable[[bytes], dict[str, Any]]
+_CHECKERS: dict[str, SignatureChecker] = {}
+
+
+def register_signature_checker(name: str) -> Callable[[SignatureChecker], SignatureChecker]:
+    """Decorator registering the PDF signature checker `name`; a duplicate name is refused."""
+
+    def add(checker: SignatureChecker) -> SignatureChecker:
+        if name in _CHECKERS:
+            raise ValueError(f"signature checker {name!r} is already registered")
+        _CHECKERS[name] = checker
+        return checker
+
+    return add
+
+
+def unregister_signature_checker(name: str) -> None:
+    _CHECKERS.pop(name, None)
+
+
+def signature_checker() -> SignatureChecker | None:
+    """The configured checker (`MOTCUA["SIGNATURE_CHECKER"]`), else the first registered one."""
+    wanted = str(getattr(settings, "MOTCUA", {}).get("SIGNATURE_CHECKER", "") or "")
+    if wanted:
+        return _CHECKERS.get(wanted)
+    return next(iter(_CHECKERS.values()), None)
+
+
+def has_signature_dictionary(content: bytes) -> bool:
+    """Whether a PDF may hold a signature: a signature dictionary has a /ByteRange (cheap scan, so
+    only those PDFs get the full verification and intake stays fast)."""
+    return b"/ByteRange" in content
+
+
+def check_signatures(checked: Sequence[CheckedFile]) -> list[dict[str, Any]]:
+    """Per file: {} for a non-PDF, {"signed": False} for a PDF without a signature dictionary, else
+    the checker's summary ({"signed": True, "checked": False} when no checker is installed)."""
+    results: list[dict[str, Any]] = []
+    checker = None
+    for item in checked:
+        content = item.upload.content
+        if item.content_type != "application/pdf":
+            results.append({})
+            continue
+        if not has_signature_dictionary(content):
+            results.append({"signed": False})
+            continue
+        checker = checker or signature_checker()
+        if checker is None:
+            results.append({"signed": True, "checked": False})
+            continue
+        try:
+            results.append(checker(content))
+        except Exception as exc:  # a hostile file never stops the intake; the official sees "not checked"
+            logger.warning("dossier.signature_check_failed", extra={"error": type(exc).__name__})
+            results.append({"signed": True, "checked": False})
+    return results
 
 
 def check(files: Sequence[Upload]) -> list[CheckedFile]:
@@ -31,26 +97,38 @@ def check(files: Sequence[Upload]) -> list[CheckedFile]:
     return checked
 
 
-def describe(checked: list[CheckedFile]) -> list[dict[str, Any]]:
-    """What the event records about each file (enough to verify the stored copy later)."""
-    return [
-        {
+def describe(checked: list[CheckedFile], signatures: Sequence[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """What the event records about each file (enough to verify the stored copy later), with the
+    signature check of each signed PDF (OS-INTAKE-08)."""
+    described = []
+    for index, c in enumerate(checked):
+        item: dict[str, Any] = {
             "name": c.upload.name or c.upload.filename,
             "filename": c.upload.filename[:255],
             "sha256": c.sha256,
             "size": c.size,
             "content_type": c.content_type,
         }
-        for c in checked
-    ]
+        if index < len(signatures) and signatures[index]:
+            item["signatures"] = dict(signatures[index])
+        described.append(item)
+    return described
 
 
-def store(dossier: Dossier, event: DossierEvent, checked: list[CheckedFile]) -> list[DossierComponent]:
-    """Save the files as components added by `event` (inside the action's transaction)."""
-    kind = KIND_BY_ACTION.get(event.action, "attachment")
+def store(
+    dossier: Dossier,
+    event: DossierEvent,
+    checked: list[CheckedFile],
+    *,
+    kind: str | None = None,
+    signatures: Sequence[Mapping[str, Any]] = (),
+) -> list[DossierComponent]:
+    """Save the files as components added by `event` (inside the action's transaction); `signatures`
+    holds, per file, what the signature check found (OS-INTAKE-08)."""
+    kind = kind or KIND_BY_ACTION.get(event.action, "attachment")
     documents = {d.code: d for d in dossier.procedure_version.documents.all()} if checked else {}
     stored = []
-    for item in checked:
+    for index, item in enumerate(checked):
         upload = item.upload
         document = documents.get(upload.document_code) if upload.document_code else None
         component = DossierComponent(
@@ -65,6 +143,7 @@ def store(dossier: Dossier, event: DossierEvent, checked: list[CheckedFile]) -> 
             content_type=item.content_type,
             added_by_event=event.seq,
             kind=kind,
+            signatures=dict(signatures[index]) if index < len(signatures) else {},
         )
         component.file.save(upload.filename, ContentFile(upload.content), save=False)
         component.save()

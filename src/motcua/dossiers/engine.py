@@ -24,6 +24,7 @@ from motcua.core.errors import Conflict, DomainError, FieldError, ValidationFail
 from motcua.dossiers import clock, process_link, projection
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.states import (
+    RECORD_ACTIONS,
     Action,
     DossierFacts,
     DossierState,
@@ -184,6 +185,19 @@ def _resumable_substate(dossier: Dossier, last: DossierEvent | None) -> Processi
     return ProcessingSubstate(value) if value else None
 
 
+def _last_transition(dossier: Dossier, last: DossierEvent | None) -> DossierEvent | None:
+    """The latest event that was a transition (recorded signatures in between change nothing)."""
+    if last is None or last.action not in RECORD_ACTIONS:
+        return last
+    found: DossierEvent | None = (
+        dossier.events.exclude(action__in=[a.value for a in RECORD_ACTIONS])
+        .order_by("-seq")
+        .only("dossier_id", "seq", "from_substate", "action")
+        .first()
+    )
+    return found
+
+
 def apply_transition(
     dossier: Dossier, action: str, actor: Actor, inputs: Mapping[str, Any] | None, now: datetime
 ) -> DossierEvent:
@@ -198,8 +212,10 @@ def apply_transition(
     changes.update(link.changes)
     if row.action is Action.ASSIGN:
         changes["assignee_id"] = _assignee_id(dossier, values)
-    last = dossier.events.order_by("-seq").only("dossier_id", "seq", "from_substate").first()
-    substate = link.substate if link.sets_substate else substate_after(row, _resumable_substate(dossier, last), values)
+    last = dossier.events.order_by("-seq").only("dossier_id", "seq", "from_substate", "action").first()
+    pausing = _last_transition(dossier, last)
+    resumable = _resumable_substate(dossier, pausing)
+    substate = link.substate if link.sets_substate else substate_after(row, resumable, values)
     role = move.role if move is not None else sorted(row.roles & roles)[0]
     event: DossierEvent = DossierEvent.objects.create(
         dossier=dossier,
@@ -221,6 +237,45 @@ def apply_transition(
     )
     _project(dossier, event)
     projection.write_parts(dossier, event.seq, event.payload)
+    return event
+
+
+def append_record(
+    dossier: Dossier,
+    action: str,
+    actor: Actor,
+    role: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+    *,
+    agency_code: str = "",
+    reason: str = "",
+    attachments: Any = None,
+) -> DossierEvent:
+    """Record on `dossier` (locked by the caller) an event that changes no state: a digital signature
+    (SIG-07). Status, sub-state and deadlines stay; the version moves on like for any event."""
+    if Action(action) not in RECORD_ACTIONS:
+        raise ValueError(f"{action!r} is a transition, not a record")
+    last = dossier.events.order_by("-seq").only("dossier_id", "seq").first()
+    event: DossierEvent = DossierEvent.objects.create(
+        dossier=dossier,
+        seq=(last.seq if last is not None else 0) + 1,
+        occurred_at=now,
+        actor=actor.user,
+        actor_name=actor.name,
+        role=role,
+        agency_code=agency_code or actor.roles.get(role, ""),
+        request_id=current_actor().request_id,
+        action=Action(action).value,
+        from_state=dossier.status,
+        to_state=dossier.status,
+        from_substate=dossier.substate,
+        to_substate=dossier.substate,
+        reason=reason,
+        attachments=_attachments(attachments),
+        payload={**_json_safe(dict(payload)), "set": {}},
+    )
+    _project(dossier, event)
     return event
 
 

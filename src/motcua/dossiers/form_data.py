@@ -49,6 +49,7 @@ from motcua.dossiers.forms import (
     format_form_datetime,
     render_form,
 )
+from motcua.dossiers.forms.issue import issued_pdf
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.timeliness import timeliness
 from motcua.dossiers.vocabulary import ACTION_LABELS, STATE_LABELS, Action, DossierState
@@ -521,6 +522,10 @@ def build_form(dossier: Dossier, key: str, *, copy: int = 2) -> FormData:
 def dossier_form_pdf(dossier: Dossier, wanted: str, *, copy: int = 2) -> tuple[str, bytes]:
     """(printed number, PDF) of the form asked for by number under the dossier's regime or by key."""
     key, number = resolve_form(dossier_regime(dossier), wanted)
+    if copy == 2:  # the applicant's copy of a form issued electronically: the stored, signed one (SIG-07)
+        issued = issued_pdf(dossier, key)
+        if issued is not None:
+            return number, issued
     return number, render_form(key, build_form(dossier, key, copy=copy))
 
 

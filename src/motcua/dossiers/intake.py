@@ -30,6 +30,7 @@ from motcua.dossiers.applicants import (
     normalised,
     normalised_delegate,
 )
+from motcua.dossiers.attachments import check_signatures
 from motcua.dossiers.codes import allocate_code
 from motcua.dossiers.engine import Actor, apply_transition, display_name
 from motcua.dossiers.files import CheckedFile, Upload, check_uploads
@@ -143,7 +144,9 @@ def _validate(
     return files, matched
 
 
-def _store_components(dossier: Dossier, files: list[CheckedFile], matched: dict[int, Any]) -> None:
+def _store_components(
+    dossier: Dossier, files: list[CheckedFile], matched: dict[int, Any], signatures: list[dict[str, Any]]
+) -> None:
     for index, checked in enumerate(files):
         document = matched.get(index)
         component = DossierComponent(
@@ -156,6 +159,7 @@ def _store_components(dossier: Dossier, files: list[CheckedFile], matched: dict[
             sha256=checked.sha256,
             size=checked.size,
             content_type=checked.content_type,
+            signatures=signatures[index],
         )
         component.file.save(checked.upload.filename, ContentFile(checked.upload.content), save=False)
         component.save()
@@ -225,12 +229,13 @@ def receive_dossier(
     version = version_in_force(procedure_code, at=received_at, relations=("agencies", "documents"))
     applicant, delegate = normalised(applicant), normalised_delegate(delegate)
     files, matched = _validate(version, channel, competent, applicant, delegate, components, accept)
+    signatures = check_signatures(files)  # OS-INTAKE-08, before the transaction
     try:
         with transaction.atomic():
             dossier = _create(
                 version, unit, competent, channel, applicant, delegate, submitted_at or now, received_at, key
             )
-            _store_components(dossier, files, matched)
+            _store_components(dossier, files, matched, signatures)
             apply_transition(dossier, Action.SUBMIT, actor, {}, dossier.submitted_at)
             if accept:
                 apply_transition(dossier, Action.ACCEPT, actor, {}, received_at)

@@ -160,6 +160,7 @@ COMPONENT_KINDS = [
     ("supplement", _("Bổ sung")),
     ("attachment", _("Đính kèm khi xử lý")),
     ("result", _("Kết quả giải quyết")),
+    ("form", _("Biểu mẫu đã phát hành")),
 ]
 
 
@@ -185,6 +186,9 @@ class DossierComponent(models.Model):
     content_type = models.CharField(_("kiểu nội dung"), max_length=100)
     added_by_event = models.PositiveIntegerField(_("nộp cùng sự kiện số"), default=1)
     kind = models.CharField(_("loại"), max_length=12, choices=COMPONENT_KINDS, default="submitted")
+    # Digital signatures of the file (OS-INTAKE-08, SIG-09): for an uploaded PDF the verification
+    # summary ({"signed", "ok", "signatures": [...]}); for an issued form whether it was signed.
+    signatures = models.JSONField(_("chữ ký số"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from motcua.dossiers.vocabulary import Action, DossierState
+from motcua.dossiers.vocabulary import RECORD_ACTIONS, Action, DossierState
 
 # Columns of `Dossier` that are projections of the events.
 PROJECTED: tuple[str, ...] = (
@@ -98,8 +98,10 @@ def apply_event(
     occurred_at: datetime,
     payload: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The projection after one event."""
+    """The projection after one event; a recorded signature (`RECORD_ACTIONS`) changes nothing."""
     new = dict(state)
+    if action in RECORD_ACTIONS:
+        return new
     new["status"], new["substate"] = to_state, to_substate
     if action == Action.REQUEST_SUPPLEMENT:
         new["supplement_count"] += 1

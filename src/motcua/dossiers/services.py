@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.dossiers import attachments, permissions, process_link
-from motcua.dossiers.engine import Actor, apply_transition, display_name, facts_of, stale_version
+from motcua.dossiers.engine import Actor, append_record, apply_transition, display_name, facts_of, stale_version
 from motcua.dossiers.files import Upload
+from motcua.dossiers.forms import issue
 from motcua.dossiers.intake import IntakeResult, receive_dossier
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.projection import PROJECTED, rebuild_projection
-from motcua.dossiers.states import Role
+from motcua.dossiers.states import Action, Role
 
 __all__ = [
     "IntakeResult",
@@ -32,6 +33,7 @@ __all__ = [
     "perform_applicant_action",
     "rebuild_projection",
     "receive_dossier",
+    "record_signature",
 ]
 
 
@@ -108,9 +110,10 @@ def _perform(
     now: datetime,
 ) -> DossierEvent:
     checked = attachments.check(files)
+    signatures = attachments.check_signatures(checked)  # OS-INTAKE-08, before the transaction
     if checked:
         named = [{"name": str(n)} for n in (inputs or {}).get("attachments") or []]
-        inputs = {**(inputs or {}), "attachments": named + attachments.describe(checked)}
+        inputs = {**(inputs or {}), "attachments": named + attachments.describe(checked, signatures)}
     with transaction.atomic():
         locked = (
             Dossier.objects.select_for_update()
@@ -120,7 +123,9 @@ def _perform(
         if expected_version is not None and locked.version != expected_version:
             raise stale_version(locked.version)
         event = apply_transition(locked, action, actor, inputs, now)
-        attachments.store(locked, event, checked)
+        attachments.store(locked, event, checked, signatures=signatures)
+        if issue.issues_electronically(locked, (event.payload or {}).get("form")):
+            issue.issue(locked, event, now=now)  # forms 01-05 of online dossiers, signed (SIG-07)
     for name in ("version", *PROJECTED):
         setattr(dossier, name, getattr(locked, name))
     return event
@@ -133,3 +138,53 @@ def allowed_actions_for(dossier: Dossier, user: Any, *, now: datetime | None = N
         return []
     facts = facts_of(dossier, now or timezone.now())
     return [action.value for action in process_link.allowed_for(dossier, roles.keys(), facts)]
+
+
+def record_signature(
+    dossier: Dossier,
+    signature: Mapping[str, Any],
+    *,
+    user: Any = None,
+    role: str = Role.SYSTEM,
+    agency_code: str = "",
+    file: Upload | None = None,
+    kind: str = "attachment",
+    now: datetime | None = None,
+) -> DossierEvent:
+    """Record a digital signature on `dossier` as an event that changes no state (SIG-07).
+
+    `signature` says who signed and how (purpose, kind personal/agency, signer, subject, serial,
+    issuer, level, signed_at, document, sha256 after signing). With `file`, the signed document is
+    stored as a component (of `kind`) added by that event, in the same transaction. Call it inside
+    the transaction that produced the signature so both commit or roll back together.
+    """
+    now = now or timezone.now()
+    checked = attachments.check([file]) if file is not None else []
+    entry = dict(signature)
+    if checked:
+        entry.setdefault("sha256", checked[0].sha256)
+        entry.setdefault("filename", checked[0].upload.filename[:255])
+        entry.setdefault("document", checked[0].upload.name or checked[0].upload.filename)
+    name = display_name(user) if user is not None else str(entry.get("signer") or "system")
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "receiving_unit", "competent_agency")
+            .get(pk=dossier.pk)
+        )
+        actor = Actor(user=user, name=name, roles={})
+        described = attachments.describe(checked)
+        event = append_record(
+            locked,
+            Action.SIGN,
+            actor,
+            role,
+            {"signature": entry},
+            now,
+            agency_code=agency_code,
+            attachments=described,
+        )
+        attachments.store(locked, event, checked, kind=kind, signatures=[{"signed": True, "by_event": event.seq}])
+    for field_name in ("version", *PROJECTED):
+        setattr(dossier, field_name, getattr(locked, field_name))
+    return event

@@ -24,6 +24,7 @@ from motcua.dossiers.errors import (
 from motcua.dossiers.guards import GUARDS, DossierFacts, Refusal
 from motcua.dossiers.vocabulary import (
     ACTION_LABELS,
+    RECORD_ACTIONS,
     STATE_LABELS,
     Action,
     DossierState,
@@ -39,6 +40,7 @@ __all__ = [
     "ALL_ROLES",
     "CONDITIONAL_INPUTS",
     "KNOWN_INPUTS",
+    "RECORD_ACTIONS",
     "STATE_LABELS",
     "TERMINAL_STATES",
     "TRANSITIONS",

@@ -55,6 +55,13 @@ class Action(StrEnum):
     RETURN_RESULT = "return_result"  # counter, post or online (OS-RET-01)
     WITHDRAW = "withdraw"  # OS-STOP-01
     STOP = "stop"  # OS-STOP-02
+    # Not in the transition table: a digital signature applied to a document of the dossier, recorded
+    # as an event that changes no state (SIG-07, issue 6). See `RECORD_ACTIONS`.
+    SIGN = "sign"
+
+
+# Actions recorded as events without a transition: status, sub-state and deadlines stay as they were.
+RECORD_ACTIONS: Final = frozenset({Action.SIGN})
 
 
 class Role:
@@ -129,4 +136,5 @@ ACTION_LABELS: Final[dict[Action, tuple[str, str]]] = {
     Action.RETURN_RESULT: ("Trả kết quả", "Return the result"),
     Action.WITHDRAW: ("Rút hồ sơ", "Withdraw"),
     Action.STOP: ("Dừng xử lý hồ sơ", "Stop processing"),
+    Action.SIGN: ("Ký số", "Digitally signed"),
 }

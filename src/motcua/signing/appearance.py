@@ -105,6 +105,8 @@ class Placement:
 
 # Top right of page 1, clear of the margin (SIG-04, SIG-05).
 ATTACHMENT_PLACEMENT = Placement(page=0, width=190, height=28, right=20, top=12)
+# E-copies (SIG-05): the same corner, wider and on two lines (form and organisation; time).
+COPY_PLACEMENT = Placement(page=0, width=260, height=30, right=20, top=12)
 # Bottom block of the last page, right column, where the signer's block sits on a decision.
 SIGNER_PLACEMENT = Placement(page=-1, width=200, height=120, right=40, top=-1)
 
@@ -175,6 +177,23 @@ def attachment_style(notation: str, signed_at: datetime) -> TextStampStyle:
     text_style = TextBoxStyle(font=LeanFontFactory("NotoSerif-Regular.ttf"), font_size=10)
     return TextStampStyle(
         stamp_text=f"{notation}; {iso_time(signed_at)}",
+        text_box_style=text_style,
+        border_width=0,
+        background=None,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+
+
+def copy_style(copy_form: str, organisation: str, signed_at: datetime) -> TextStampStyle:
+    """E-copies (SIG-05): "<hình thức sao>; <cơ quan sao>;" then the ISO 8601 time, black, 10 pt,
+    no image, at the top right of page 1."""
+    text_style = TextBoxStyle(font=LeanFontFactory("NotoSerif-Regular.ttf"), font_size=10)
+    return TextStampStyle(
+        stamp_text=f"{copy_form}; {organisation};\n{iso_time(signed_at)}",
         text_box_style=text_style,
         border_width=0,
         background=None,

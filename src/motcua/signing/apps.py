@@ -6,3 +6,8 @@ class SigningConfig(AppConfig):
     name = "motcua.signing"
     label = "signing"
     verbose_name = _("Chữ ký số")
+
+    def ready(self) -> None:
+        from motcua.signing import hooks
+
+        hooks.register()

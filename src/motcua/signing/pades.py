@@ -54,12 +54,14 @@ def reserved_bytes(signer: signers.Signer, level: Level) -> int | None:
 class Visible:
     """A visible signature: the signer block (SIG-02/03) or the attachment line (SIG-04/05)."""
 
-    kind: str  # "signer", "seal" (over the signer's image) or "attachment"
+    kind: str  # "signer", "seal" (over the signer's image), "attachment" or "copy" (SIG-05)
     name: str = ""
     title: str = ""
     signature_png: bytes | None = None
     seal_png: bytes | None = None
     notation: str = ""
+    copy_form: str = ""  # SAO Y, SAO LỤC, TRÍCH SAO
+    organisation: str = ""
 
 
 def check_pdf(data: bytes) -> PdfFileReader:
@@ -82,6 +84,16 @@ def check_pdf(data: bytes) -> PdfFileReader:
     except Exception as exc:
         raise ValidationFailed(_("Tệp PDF bị hỏng hoặc sai cấu trúc."), code="pdf_malformed") from exc
     return reader
+
+
+def pdf_version(data: bytes) -> tuple[int, int] | None:
+    """The version in the PDF header ("%PDF-1.7" -> (1, 7)), None when unreadable."""
+    head = data.lstrip()[:16]
+    try:
+        major, minor = head[5:].split(b"\n")[0].split(b"\r")[0].strip()[:3].split(b".")
+        return int(major), int(minor[:1])
+    except ValueError:
+        return None
 
 
 def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[int, float, float]:
@@ -118,11 +130,14 @@ def _visible_field(writer, name: str, visible: Visible, signed_at: datetime):
         page, _w, _h = _page_size(writer, look.SIGNER_PLACEMENT.page)
         spec = fields.SigFieldSpec(name, on_page=page, box=look.seal_box(rect, visible.seal_png))
         return look.seal_style(visible.seal_png), spec
-    placement = look.ATTACHMENT_PLACEMENT if visible.kind == "attachment" else look.SIGNER_PLACEMENT
+    placements = {"attachment": look.ATTACHMENT_PLACEMENT, "copy": look.COPY_PLACEMENT}
+    placement = placements.get(visible.kind, look.SIGNER_PLACEMENT)
     page, width, height = _page_size(writer, placement.page)
     spec = fields.SigFieldSpec(name, on_page=page, box=look.box_on_page(placement, width, height))
     if visible.kind == "attachment":
         return look.attachment_style(visible.notation, signed_at), spec
+    if visible.kind == "copy":
+        return look.copy_style(visible.copy_form, visible.organisation, signed_at), spec
     return look.signer_style(visible.name, visible.title, visible.signature_png), spec
 
 

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
@@ -36,7 +37,10 @@ PURPOSE_KIND = {
     "agency": CertificateKind.AGENCY,
     "attachment": CertificateKind.AGENCY,
     "form": CertificateKind.AGENCY,
+    "copy": CertificateKind.AGENCY,
 }
+# SIG-05: the forms of e-copy (NĐ 30/2020 Art. 25-26) and the words printed for each.
+COPY_FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
 
 
 def conf(name: str, default=None):
@@ -103,7 +107,9 @@ def sign_document(
     related: tuple[str, str] | None = None,
     reason: str = "",
     now: datetime | None = None,
+    records: list[SignatureRecord] | None = None,
 ) -> bytes:
+    """Sign `data`; the SignatureRecord made is appended to `records` when a list is given."""
     check_usable(certificate, purpose, now)
     level = pades.Level(level or conf("LEVEL", "B-T"))
     context = validation_context() if trusted_roots() else None
@@ -127,8 +133,28 @@ def sign_document(
         related_id=str(related[1]) if related else "",
         signed_at=timezone.now(),
     )
-    logger.info("signing.signed", extra={"record_id": record.pk, "purpose": purpose, "level": str(level)})
+    logger.info("signing.signed", extra={"record_id": record.pk, "purpose": purpose, "pades_level": str(level)})
+    if records is not None:
+        records.append(record)
     return signed
+
+
+def signature_entry(record: SignatureRecord) -> dict[str, Any]:
+    """What a dossier event records about one signature (SIG-07, issue 6): purpose, certificate kind
+    (personal/agency), signer, subject, serial, issuer, level, signing time, SHA-256 after signing."""
+    certificate = record.certificate
+    return {
+        "purpose": record.purpose,
+        "kind": certificate.kind,
+        "signer": certificate.common_name or certificate.subject,
+        "subject": certificate.subject,
+        "serial": certificate.serial,
+        "issuer": certificate.issuer,
+        "level": record.level,
+        "signed_at": record.signed_at.isoformat(),
+        "sha256": record.document_sha256,
+        "record_id": record.pk,
+    }
 
 
 def sign_as_leader(data: bytes, certificate: Certificate, *, title: str = "", **kwargs) -> bytes:
@@ -170,6 +196,20 @@ def sign_attachment(data: bytes, certificate: Certificate, *, notation: str, **k
     """Attachment or e-copy: agency signature top right of page 1, text only (SIG-04, SIG-05)."""
     visible = pades.Visible("attachment", notation=notation)
     return sign_document(data, certificate, purpose=kwargs.pop("purpose", "attachment"), visible=visible, **kwargs)
+
+
+def sign_copy(data: bytes, certificate: Certificate, *, copy_form: str = "sao_y", **kwargs) -> bytes:
+    """An e-copy (sao y, sao lục, trích sao; SIG-05): a PDF 1.4 or later, signed by the copying
+    organisation at the top right of page 1, no image, text "<copy form>; <organisation>; <time>"."""
+    if copy_form not in COPY_FORMS:
+        raise ValidationFailed(
+            _("Hình thức sao không hợp lệ (sao y, sao lục hoặc trích sao)."), code="copy_form_invalid"
+        )
+    version = pades.pdf_version(data)
+    if version is not None and version < (1, 4):
+        raise ValidationFailed(_("Bản sao điện tử phải là tệp PDF phiên bản 1.4 trở lên."), code="pdf_version_too_old")
+    visible = pades.Visible("copy", copy_form=COPY_FORMS[copy_form], organisation=str(certificate.agency.name))
+    return sign_document(data, certificate, purpose="copy", visible=visible, **kwargs)
 
 
 def agency_certificate(agency, now: datetime | None = None) -> Certificate | None:
