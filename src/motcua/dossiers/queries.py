@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import DateTimeField, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import FieldError, ValidationFailed
 from motcua.dossiers.models import Dossier, DossierAgencyPart
 from motcua.dossiers.permissions import scoped_agency_ids
@@ -65,37 +67,89 @@ def decode_cursor(cursor: str, order: str) -> tuple[datetime, int]:
     return key, pk
 
 
-def _scope(user: Any) -> Q:
-    """Dossiers of the agencies where `user` holds a role: competent agency, receiving unit, or an
-    open inter-agency part (OS-PROC-04/05).
+@dataclass(frozen=True)
+class Scope:
+    """What a user's lists range over: the agencies where they hold a role today and the (few)
+    dossiers with an open inter-agency part in one of them (OS-PROC-04/05)."""
 
-    Agency codes and the (few) dossiers with an open part are resolved first, so the condition is an
-    OR of plain column tests that PostgreSQL answers with a union of index scans, not a join and a
-    correlated sub-query per row of a table with millions of dossiers."""
-    ids = scoped_agency_ids(user)
-    scope = Q(competent_agency_id__in=ids) | Q(receiving_unit_id__in=ids)
-    with_parts = list(
-        DossierAgencyPart.objects.filter(finished_at=None, agency_id__in=ids).values_list("dossier_id", flat=True)
+    agency_ids: tuple[int, ...]
+    part_dossier_ids: tuple[int, ...]
+
+
+def resolve_scope(user: Any, agency_ids: Any = None) -> Scope:
+    """The user's scope, resolved before the dossier table is touched; pass `agency_ids` when the
+    caller already holds them (a page computing several lists resolves the scope once)."""
+    ids = tuple(sorted(scoped_agency_ids(user) if agency_ids is None else agency_ids))
+    parts = (
+        DossierAgencyPart.objects.filter(finished_at=None, agency_id__in=ids)
+        .order_by()
+        .values_list("dossier_id", flat=True)
+        .distinct()
     )
-    if with_parts:
-        scope |= Q(pk__in=with_parts)
-    return scope
+    return Scope(ids, tuple(sorted(parts)) if ids else ())
 
 
-def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dossier]:
-    rows = Dossier.objects.filter(_scope(user))
+def _statuses(filters: DossierFilters) -> list[str | None]:
+    """The statuses a list is split by: a "due before" or "overdue" question means the running states."""
     if filters.status:
-        rows = rows.filter(status=filters.status)
+        return [filters.status]
+    if filters.due_before or filters.overdue:
+        return [str(state) for state in RUNNING_STATES]
+    return [None]
+
+
+def _arms(scope: Scope, filters: DossierFilters, now: datetime) -> list[QuerySet[Dossier]]:
+    """The scope as disjoint parts, each one range of an index in list order (ENGINEERING.md habit 1).
+
+    An OR over the competent agency, the receiving unit and the open parts cannot be read in due
+    order from any index: PostgreSQL collects every dossier of the agency (a bitmap of 50,000 rows
+    for a department) and sorts them. Split per agency and per status instead, each part is an
+    ordered index scan that stops after one page, and the parts never overlap, so their counts add
+    up and their pages merge without duplicates:
+
+    - competent agency = A (index on competent agency, status, due time, id);
+    - receiving unit = A, competent agency outside the scope (partial indexes on the receiving
+      unit where it differs from the competent agency: small, one-stop centres receiving for others);
+    - an open part in the scope, both agencies outside it (a primary-key list).
+    """
+    ids, with_parts = list(scope.agency_ids), list(scope.part_dossier_ids)
+    rows = _filtered(Dossier.objects.all(), filters, now)
+    arms: list[QuerySet[Dossier]] = []
+    for status in _statuses(filters):
+        by_status = rows if status is None else rows.filter(status=status)
+        for agency_id in ids:
+            arms.append(by_status.filter(competent_agency_id=agency_id))
+            arms.append(
+                by_status.filter(receiving_unit_id=agency_id)
+                .exclude(receiving_unit_id=F("competent_agency_id"))
+                .exclude(competent_agency_id__in=ids)
+            )
+        if with_parts:
+            arms.append(
+                by_status.filter(pk__in=with_parts)
+                .exclude(competent_agency_id__in=ids)
+                .exclude(receiving_unit_id__in=ids)
+            )
+    return arms
+
+
+def _filtered(rows: QuerySet[Dossier], filters: DossierFilters, now: datetime) -> QuerySet[Dossier]:
+    """Every filter but the status (`_arms` splits by status)."""
     if filters.agency:
-        agency_ids = list(Agency.objects.filter(code=filters.agency).values_list("pk", flat=True))
+        agency_ids = Agency.objects.filter(code=filters.agency).values("pk")
         rows = rows.filter(Q(competent_agency_id__in=agency_ids) | Q(receiving_unit_id__in=agency_ids))
     if filters.procedure:
-        rows = rows.filter(procedure_version__procedure__procedure_code=filters.procedure)
+        versions = ProcedureVersion.objects.filter(procedure__procedure_code=filters.procedure).values("pk")
+        rows = rows.filter(procedure_version_id__in=versions)
     if filters.assignee:
-        rows = rows.filter(assignee__username=filters.assignee)
+        # One scalar sub-query (run once), so the assignee's index range is the plan, not a join.
+        user_id = get_user_model().objects.filter(username=filters.assignee).values("pk")[:1]
+        rows = rows.filter(assignee_id=Subquery(user_id))
     if filters.due_before:
         # "Due before" is a worklist question: only dossiers whose clock is still running.
         rows = rows.filter(due_at__lt=filters.due_before, status__in=RUNNING_STATES)
+        if filters.overdue is False:
+            rows = rows.filter(due_at__gte=now)  # the same rows as "not overdue", as an index range
     if filters.received_from:
         rows = rows.filter(received_at__gte=filters.received_from)
     if filters.received_before:
@@ -108,40 +162,94 @@ def _filtered(user: Any, filters: DossierFilters, now: datetime) -> QuerySet[Dos
     return rows
 
 
-def count_dossiers(user: Any, filters: DossierFilters, *, cap: int, now: datetime | None = None) -> int:
+def count_dossiers(
+    user: Any, filters: DossierFilters, *, cap: int, now: datetime | None = None, scope: Scope | None = None
+) -> int:
     """How many dossiers `list_dossiers` would page through, counting at most `cap` (tab counters:
-    a bounded count stays one short index scan however large the table grows)."""
-    rows = _filtered(user, filters, now or timezone.now()).order_by()
-    return int(rows.values("pk")[:cap].count())
+    a bounded count stays one short index scan per part however large the table grows)."""
+    return count_many(user, [filters], cap=cap, now=now, scope=scope)[0]
+
+
+def count_many(
+    user: Any,
+    filter_sets: list[DossierFilters],
+    *,
+    cap: int,
+    now: datetime | None = None,
+    scope: Scope | None = None,
+) -> list[int]:
+    """`count_dossiers` for several lists (a worklist's tabs) in one round trip: one statement
+    selecting, per scope part of each list, the count of at most `cap` of its rows."""
+    now = now or timezone.now()
+    scope = scope or resolve_scope(user)
+    parts: list[tuple[int, str, tuple[Any, ...]]] = []
+    for index, filters in enumerate(filter_sets):
+        for arm in _arms(scope, filters, now):
+            sql, params = arm.order_by().values("pk")[:cap].query.sql_with_params()
+            parts.append((index, sql, tuple(params)))
+    totals = [0] * len(filter_sets)
+    if not parts:
+        return totals
+    # The SQL of our own querysets, their parameters passed apart: nothing typed is spliced in.
+    columns = ", ".join(f"(SELECT COUNT(*) FROM ({sql}) AS part{n})" for n, (_i, sql, _p) in enumerate(parts))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", [value for _i, _sql, params in parts for value in params])
+        counted = cursor.fetchone()
+    for (index, _sql, _params), value in zip(parts, counted, strict=True):
+        totals[index] = min(cap, totals[index] + int(value))
+    return totals
 
 
 def list_dossiers(
-    user: Any, filters: DossierFilters, *, limit: int, cursor: str | None = None, now: datetime | None = None
+    user: Any,
+    filters: DossierFilters,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    now: datetime | None = None,
+    scope: Scope | None = None,
 ) -> tuple[list[Dossier], str | None]:
     """One page of dossiers in agencies where `user` holds a role, and the cursor of the next page.
 
     `order="due"`: earliest due first, undated last, by (due_at, id); `order="received"`: newest
-    first, by (received_at, id) descending.
+    first, by (received_at, id) descending. Each part of the scope (`_arms`) gives at most one page
+    of (key, id) in that order; the merged first page is then read with its relations in one query.
     """
     if filters.order not in ORDERINGS:
         raise ValidationFailed(
             _("Thứ tự sắp xếp không hợp lệ."), [FieldError("order", "invalid", ", ".join(ORDERINGS))]
         )
-    rows = _filtered(user, filters, now or timezone.now())
-    if filters.order == "due":
-        rows = rows.annotate(sort_key=Coalesce("due_at", Value(_NO_DUE, output_field=DateTimeField())))
-        if cursor:
-            key, pk = decode_cursor(cursor, "due")
-            rows = rows.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=pk))
-        rows = rows.order_by("sort_key", "id")
-    else:
-        rows = rows.annotate(sort_key=Coalesce("received_at", Value(_NO_DUE, output_field=DateTimeField())))
-        if cursor:
-            key, pk = decode_cursor(cursor, "received")
-            rows = rows.filter(Q(received_at__lt=key) | Q(received_at=key, id__lt=pk))
-        rows = rows.order_by("-received_at", "-id")
-    page = list(rows.select_related("procedure_version__procedure", "competent_agency", "assignee")[: limit + 1])
+    now = now or timezone.now()
+    column = "due_at" if filters.order == "due" else "received_at"
+    after = _after(filters.order, cursor) if cursor else None
+    keys: list[tuple[datetime | None, int]] = []
+    for arm in _arms(scope or resolve_scope(user), filters, now):
+        if after is not None:
+            arm = arm.filter(after)
+        if filters.order == "due":
+            arm = arm.order_by(F("due_at").asc(nulls_last=True), "id")
+        else:
+            arm = arm.order_by(F("received_at").desc(nulls_first=True), "-id")
+        keys.extend(arm.values_list(column, "id")[: limit + 1])
+    keys.sort(key=lambda row: (row[0] is None, row[0] or _NO_DUE, row[1]), reverse=filters.order != "due")
+    keys = keys[: limit + 1]
+    by_id = Dossier.objects.select_related("procedure_version__procedure", "competent_agency", "assignee").in_bulk(
+        [pk for _key, pk in keys]
+    )
+    page = [by_id[pk] for _key, pk in keys if pk in by_id]
     if len(page) <= limit:
         return page, None
-    last = page[limit - 1]
-    return page[:limit], encode_cursor(filters.order, last.sort_key, last.pk)
+    last_key, last_pk = keys[limit - 1]
+    return page[:limit], encode_cursor(filters.order, last_key or _NO_DUE, last_pk)
+
+
+def _after(order: str, cursor: str) -> Q:
+    """Rows after the cursor's (key, id) in the list's order; undated rows come last (`_NO_DUE`)."""
+    key, pk = decode_cursor(cursor, order)
+    if order == "due":
+        if key == _NO_DUE:
+            return Q(due_at=None, id__gt=pk)
+        return Q(due_at__gt=key) | Q(due_at=key, id__gt=pk) | Q(due_at=None)
+    if key == _NO_DUE:
+        return Q(received_at=None, id__lt=pk) | Q(received_at__isnull=False)
+    return Q(received_at__lt=key) | Q(received_at=key, id__lt=pk)

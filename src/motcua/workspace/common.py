@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import DomainError
 from motcua.dossiers.queries import RUNNING_STATES
 from motcua.dossiers.states import ACTION_LABELS, STATE_LABELS, Action, DossierState
-from motcua.organizations.agencies import roles_of
+from motcua.organizations.agencies import current_assignments
 from motcua.workspace import auth, security
 
 DUE_SOON_DAYS = 2
@@ -40,7 +40,11 @@ def _gate(request: HttpRequest, complete: bool) -> HttpResponse | None:
             return response
         return redirect(target)
     auth.touch(request)
-    request.roles = roles_of(request.user)  # type: ignore[attr-defined]
+    assignments = current_assignments(request.user)
+    request.roles = [  # type: ignore[attr-defined]
+        (row.role, row.agency.code, row.department.code if row.department_id else None) for row in assignments
+    ]
+    request.agency_ids = {row.agency_id for row in assignments}  # type: ignore[attr-defined]
     if not request.roles:  # type: ignore[attr-defined]
         auth.sign_out(request)
         return redirect(settings.LOGIN_URL)

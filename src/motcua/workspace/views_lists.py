@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Forbidden, ValidationFailed
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.queries import RUNNING_STATES, DossierFilters, count_dossiers, list_dossiers
+from motcua.dossiers.queries import (
+    RUNNING_STATES,
+    DossierFilters,
+    Scope,
+    count_many,
+    list_dossiers,
+    resolve_scope,
+)
 from motcua.dossiers.states import STATE_LABELS, Role
 from motcua.organizations.models import Agency
 from motcua.workspace.common import DUE_SOON_DAYS, deadline_state, official_required, role_names, state_label
@@ -40,13 +47,19 @@ def _scope_agencies(request: HttpRequest) -> list[Agency]:
     return list(Agency.objects.filter(code__in=codes).only("code", "name").order_by("name"))
 
 
+def _scope(request: HttpRequest) -> Scope:
+    """The official's list scope, resolved once per request from the roles the gate already read."""
+    return resolve_scope(request.user, agency_ids=request.agency_ids)  # type: ignore[attr-defined]
+
+
 def _page(request: HttpRequest, filters: DossierFilters, now: Any) -> tuple[list[Dossier], str | None, str]:
     """One keyset page; a tampered cursor falls back to the first page with a message."""
     cursor = (request.GET.get("cursor") or "").strip()[:500] or None
+    scope = _scope(request)
     try:
-        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, cursor=cursor, now=now)
+        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, cursor=cursor, now=now, scope=scope)
     except ValidationFailed:
-        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, now=now)
+        rows, next_cursor = list_dossiers(request.user, filters, limit=PAGE_SIZE, now=now, scope=scope)
         return rows, next_cursor, _("Liên kết trang không hợp lệ; đang hiển thị trang đầu.")
     return rows, next_cursor, ""
 
@@ -109,10 +122,14 @@ def tab_counts(request: HttpRequest) -> HttpResponse:
     key = f"workspace:counts:{request.user.pk}:{digest}"
     counts = cache.get(key)
     if counts is None:
-        counts = {
-            t.key: _count_text(count_dossiers(request.user, t.filters(request.user, base, now), cap=COUNT_CAP, now=now))
-            for t in TABS
-        }
+        numbers = count_many(
+            request.user,
+            [t.filters(request.user, base, now) for t in TABS],
+            cap=COUNT_CAP,
+            now=now,
+            scope=_scope(request),
+        )
+        counts = {t.key: _count_text(n) for t, n in zip(TABS, numbers, strict=True)}
         cache.set(key, counts, COUNTS_SECONDS)
     return render(request, "workspace/_tabs.html", {"tabs": _tabs(request, tab.key, kept, counts)})
 
