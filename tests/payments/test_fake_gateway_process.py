@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -55,6 +56,19 @@ def test_motcua_fake_gateway_command_serves_the_payment_page_with_the_demo_envir
         assert status == 200 and "8.000 đ" in page and "Thanh toán" in page and '<html lang="vi">' in page
         status, page, _ = fetch(f"{env['MOTCUA_VNPAY_PAY_URL']}?{signed.replace('800000', '100')}")
         assert status == 400 and "Sai chữ ký" in page
+        # The same process serves the fake national payment platform (PayGov-type) for the demo.
+        assert env["MOTCUA_PAYGOV_URL"].startswith(base)
+        assert _post_json(env["MOTCUA_PAYGOV_URL"], {"MaDoiTac": "KHAC"})["MaLoi"] == "02"
+        forged = {"MaDoiTac": env["MOTCUA_PAYGOV_PARTNER_CODE"], "LoaiBanTin": "QUERY", "MaXacThuc": "0" * 64}
+        assert _post_json(env["MOTCUA_PAYGOV_URL"], forged)["MaLoi"] == "97"
     finally:
         child.terminate()
         child.wait(timeout=10)
+
+
+def _post_json(url, message):
+    request = urllib.request.Request(  # noqa: S310 (127.0.0.1)
+        url, data=json.dumps(message).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+        return json.loads(response.read())

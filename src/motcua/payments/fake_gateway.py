@@ -230,9 +230,17 @@ def main(argv: list[str] | None = None) -> None:
         "--ipn-url",
         default=os.environ.get("MOTCUA_FAKE_GATEWAY_IPN_URL", "http://127.0.0.1:8000/thanh-toan/ipn/vnpay/"),
     )
+    parser.add_argument(
+        "--paygov-return-url",
+        default=os.environ.get("MOTCUA_FAKE_PAYGOV_RETURN_URL", ""),
+        help="Also serve the fake PayGov-type platform (INIT/QUERY) on the same port, sending payers back here.",
+    )
     args = parser.parse_args(argv)
     gateway = FakeVnpayGateway(args.tmn_code, args.secret, args.ipn_url, args.host, args.port)
-    server = make_server(args.host, args.port, gateway.app, ThreadingWSGIServer, QuietHandler)
+    app = gateway.app
+    if args.paygov_return_url:
+        app = _with_paygov(app, args)
+    server = make_server(args.host, args.port, app, ThreadingWSGIServer, QuietHandler)
     print(f"fake payment gateway on http://{args.host}:{args.port}{PAY_PATH} -> IPN {args.ipn_url}", flush=True)
     try:
         server.serve_forever()
@@ -240,6 +248,27 @@ def main(argv: list[str] | None = None) -> None:
         pass
     finally:
         server.server_close()
+
+
+def _with_paygov(vnpay_app: Any, args: argparse.Namespace) -> Any:
+    """One WSGI app for both fakes: the PayGov-type platform's paths, the VNPay-type gateway's otherwise."""
+    from motcua.payments import fake_paygov
+
+    platform = fake_paygov.FakePaygov(
+        partner_code=os.environ.get("MOTCUA_PAYGOV_PARTNER_CODE", "MOTCUA"),
+        secret=os.environ.get("MOTCUA_PAYGOV_SECRET", "fake-paygov-secret"),
+        return_url=args.paygov_return_url,
+        public_url=f"http://{args.host}:{args.port}",
+    )
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == fake_paygov.API_PATH or path.startswith(fake_paygov.PAYER_PATH):
+            return platform.app(environ, start_response)
+        return vnpay_app(environ, start_response)  # type: ignore[no-any-return]
+
+    print(f"fake national payment platform on http://{args.host}:{args.port}{fake_paygov.API_PATH}", flush=True)
+    return app
 
 
 if __name__ == "__main__":

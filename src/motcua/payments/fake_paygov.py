@@ -34,8 +34,11 @@ class FakePaygov(LocalWSGIServer):
         partner_code: str = "MOTCUA",
         secret: str = "fake-paygov-secret",  # noqa: S107 (a development-only fake)
         return_url: str = "",
+        public_url: str = "",
     ) -> None:
         super().__init__()
+        # Where payers reach this fake when it is served by another server (the demo's gateway process).
+        self.public_url = public_url.rstrip("/")
         self.partner_code = partner_code
         self.secret = secret
         self.return_url = return_url
@@ -48,7 +51,7 @@ class FakePaygov(LocalWSGIServer):
 
     @property
     def base(self) -> str:
-        return self.base_url
+        return self.public_url or self.base_url
 
     @property
     def url(self) -> str:

@@ -47,10 +47,14 @@ def fee_lines(dossier: Any) -> list[dict[str, Any]]:
     return [{"code": fee.code, "name": fee.name, "kind": fee.kind, "amount": int(fee.amount)} for fee in rows]
 
 
+# A dossier that ended without being handled (not accepted, withdrawn, stopped) owes nothing more.
+CLOSED_DOSSIER_STATES = frozenset({"not_accepted", "withdrawn", "stopped"})
+
+
 def fees_due(dossier: Any) -> int:
     """VND the applicant still has to pay online for `dossier`: the total of its online fee lines,
-    or 0 when there are none or a payment is already `paid`."""
-    if is_paid(dossier):
+    or 0 when there are none, a payment is already `paid`, or the dossier was closed unhandled."""
+    if dossier.status in CLOSED_DOSSIER_STATES or is_paid(dossier):
         return 0
     return sum(line["amount"] for line in fee_lines(dossier))
 
@@ -73,6 +77,8 @@ def start_payment(*, dossier: Any, provider_code: str, return_url: str, client_i
         type(dossier).objects.select_for_update().filter(pk=dossier.pk).first()
         if is_paid(dossier):
             raise Conflict("already_paid", _("Hồ sơ đã được thanh toán phí, lệ phí."))
+        if dossier.status in CLOSED_DOSSIER_STATES:
+            raise Conflict("dossier_closed", _("Hồ sơ đã kết thúc; không thu phí, lệ phí."))
         lines = fee_lines(dossier)
         amount = sum(line["amount"] for line in lines)
         if amount <= 0:
@@ -282,6 +288,49 @@ def paid_online_dossier_ids(
 def paid_online(dossier: Any) -> bool:
     """Whether the dossier's fees were paid online (the same rule as `paid_online_dossier_ids`)."""
     return is_paid(dossier)
+
+
+def record_refund(payment: Payment, *, by: str, reason: str, now: datetime | None = None) -> Payment:
+    """Record that a paid payment was refunded to the payer outside the gateway (for instance by the
+    agency's treasury after a withdrawal): `paid` -> `refunded`, one append-only event, one audit
+    record. Calling the gateways' own refund APIs is not implemented. Raises `Conflict` when the
+    payment is not paid (a second call changes nothing) and `ValidationFailed` without a reason."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(_("Vui lòng nêu lý do hoàn tiền."), code="reason_required")
+    now = now or timezone.now()
+    with transaction.atomic():
+        won = Payment.objects.filter(pk=payment.pk, state=PaymentState.PAID).update(
+            state=PaymentState.REFUNDED, settled_at=now
+        )
+        if not won:
+            raise Conflict("not_paid", _("Chỉ hoàn tiền được cho giao dịch đã thanh toán."))
+        payment.refresh_from_db()
+        _record(
+            payment,
+            payment.provider,
+            "refund",
+            payment.reference,
+            {"by": str(by)[:150]},
+            "refunded",
+            reason,
+            PaymentState.PAID,
+            PaymentState.REFUNDED,
+            now,
+        )
+        agency = Dossier.objects.filter(pk=payment.dossier_id).values_list("competent_agency__code", flat=True).first()
+        audit.record(
+            "payment_refunded",
+            "payments.payment",
+            payment.pk,
+            before={"state": PaymentState.PAID.value},
+            after={"state": PaymentState.REFUNDED.value, "amount": payment.amount},
+            object_repr=payment.reference,
+            reason=reason[:200],
+            agency_code=agency or "",
+        )
+    log.info("payment.refunded", extra={"reference": payment.reference})
+    return payment
 
 
 def payments_of(dossier: Any) -> list[Payment]:
