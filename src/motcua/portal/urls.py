@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from motcua.portal.views import accounts, catalog, dossier, feedback, submit
+from motcua.portal.views import accounts, catalog, dossier, feedback, language, submit
 
 app_name = "portal"
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/ket-qua/<int:pk>/", dossier.result_file, name="result_file"),
     path("tra-cuu/", dossier.track_form, name="track_form"),
     path("tra-cuu/<str:code>/", dossier.track, name="track"),
+    path("ngon-ngu/", language.switch, name="language"),
     path("phan-anh/", feedback.send, name="feedback"),
     path("phan-anh/theo-doi/", feedback.follow, name="feedback_follow"),
 ]
