@@ -141,11 +141,13 @@ def test_citizen_completes_a_fee_paying_demo_procedure_online(
     page.get_by_role("button", name="Tiếp tục: xem lại").click()
     page.wait_for_url("**/xem-lai/")
     assert "Lò Minh An" in page.locator("main").inner_text()
+    assert axe(page) == []
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.wait_for_url(re.compile(r".*/ho-so-cua-toi/[^/]+/$"))
     dossier = Dossier.objects.get()
     assert dossier.code.startswith(UNIT) and dossier.code in page.locator("h1").inner_text()
     assert "Mới đăng ký" in page.locator("main").inner_text()
+    assert axe(page) == []  # the dossier page: receipt, provider choice, withdraw
     # The officials get the answers as the tờ khai component (a PDF), beside the attached file.
     assert dossier.components.filter(filename="to-khai-truc-tuyen.pdf", required_document__e_form=True).exists()
 

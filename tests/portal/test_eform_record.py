@@ -55,3 +55,22 @@ def test_generic_form_is_kept_beside_the_documents_it_does_not_replace(portal_wo
     )
     assert upload.document_code == "" and upload.name == "Đơn đề nghị"
     assert "Xin cấp bản sao trích lục" in _text(upload.content)
+
+
+def test_ptl_sub_04_officials_see_and_preview_the_declaration(client, portal_world, citizen_user):
+    from django.test import Client
+
+    code = file_online(client, citizen_user)
+    record = DossierComponent.objects.get(dossier__code=code, filename=eform_record.RECORD_FILENAME)
+    from tests.organizations.factories import PASSWORD
+
+    official = Client()
+    signed = official.post("/can-bo/dang-nhap/", {"username": "motcua.a", "password": PASSWORD})
+    assert signed.status_code == 302
+    response = official.get(f"/can-bo/ho-so/{code}/")
+    assert response.status_code == 200, response
+    page = response.content.decode()
+    assert f"/can-bo/ho-so/{code}/tep/{record.pk}/" in page
+    preview = official.get(f"/can-bo/ho-so/{code}/tep/{record.pk}/")
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    assert "Lê Minh An" in _text(b"".join(preview.streaming_content))
