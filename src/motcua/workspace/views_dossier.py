@@ -20,7 +20,8 @@ from motcua.dossiers import form_data, permissions, process_link, services
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_for
 from motcua.dossiers.schemas import public
-from motcua.dossiers.states import ProcessingSubstate, ResultKind, ReturnMethod, Role
+from motcua.dossiers.states import Action, ProcessingSubstate, ResultKind, ReturnMethod, Role
+from motcua.portal.models import Delivery, DeliveryMethod
 from motcua.workspace import actions
 from motcua.workspace.common import (
     action_label,
@@ -37,6 +38,12 @@ STALE_MESSAGE = _lazy(
     "Hãy xem lại hồ sơ rồi thực hiện lại nếu vẫn cần."
 )
 VERDICTS = {"early": _lazy("Trước hạn"), "on_time": _lazy("Đúng hạn"), "late": _lazy("Trễ hạn")}
+# The portal's delivery choices (portal.models.DeliveryMethod) as the return action's methods.
+PORTAL_TO_RETURN = {
+    DeliveryMethod.COUNTER.value: ReturnMethod.COUNTER.value,
+    DeliveryMethod.POSTAL.value: ReturnMethod.POST.value,
+    DeliveryMethod.ONLINE.value: ReturnMethod.ONLINE.value,
+}
 PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg")
 FORMS = (
     ("receipt", _lazy("Phiếu tiếp nhận và hẹn trả kết quả")),
@@ -110,11 +117,29 @@ def _timeline(dossier: Dossier) -> list[dict[str, Any]]:
     ]
 
 
+def _delivery(dossier: Dossier) -> dict[str, str] | None:
+    """How the applicant asked on the portal to receive the result (OS-RET-01), for the return desk."""
+    choice = Delivery.objects.filter(dossier=dossier).first()
+    if choice is None:
+        return None
+    return {
+        "method": PORTAL_TO_RETURN.get(choice.method, ""),
+        "label": str(choice.get_method_display()),
+        "address": choice.address,
+        "chosen_at": choice.chosen_at,
+    }
+
+
 def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
     roles = set(getattr(dossier, "_workspace_roles", None) or roles_for(dossier, request.user))
     allowed = services.allowed_actions_for(dossier, request.user, now=now)
     components = list(dossier.components.select_related("required_document").order_by("id"))
+    delivery = _delivery(dossier) if Action.RETURN_RESULT.value in allowed else None
+    typed = extra.pop("typed", None)
+    if typed is None:
+        # The return desk starts from the citizen's choice; what the official typed always wins.
+        typed = {"return_method": delivery["method"], "shipping_address": delivery["address"]} if delivery else {}
     return {
         "dossier": dossier,
         "state": state_label(dossier.status),
@@ -140,7 +165,8 @@ def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, 
         "citizen": public(dossier),
         "citizen_state": state_label(dossier.status),
         "errors": {},
-        "typed": {},
+        "typed": typed,
+        "delivery": delivery,
         "open_action": "",
         **extra,
     }
