@@ -7,9 +7,11 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -20,7 +22,7 @@ from motcua.dossiers.applicants import Applicant, Delegate
 from motcua.dossiers.files import MAX_FILE_BYTES
 from motcua.dossiers.states import Role
 from motcua.organizations.models import Agency
-from motcua.workspace import reception
+from motcua.workspace import reception, scan
 from motcua.workspace.common import field_errors, official_required
 from motcua.workspace.views_lists import forbidden_page
 
@@ -55,6 +57,10 @@ def _documents(version: Any) -> list[Any]:
 
 def _doc_key(document: Any) -> str:
     return str(document.code or document.name).strip()
+
+
+def _scan_name(document: Any) -> str:
+    return f"{slugify(document.code or document.name)[:60] or 'giay-to'}-ban-quet.pdf"
 
 
 @official_required
@@ -179,11 +185,20 @@ def reception_page(request: HttpRequest) -> HttpResponse:
     except Forbidden as error:
         return forbidden_page(request, error)
     version = _version(typed.get("procedure", ""))
+    errors: dict[str, str] = {}
     for index, document in enumerate(_documents(version)):
         uploaded = request.FILES.get(f"file_{index}")
         if uploaded is not None:
             reception.keep_upload(draft, _doc_key(document), uploaded)
-    errors: dict[str, str] = {}
+        pages = request.FILES.getlist(f"pages_{index}")
+        if pages:
+            # Page images (scanner or camera) become this document's one PDF, kept like any upload.
+            try:
+                combined = scan.pages_to_pdf(pages)
+            except scan.ScanError as error:
+                errors[f"components.{_doc_key(document)}"] = str(error)
+            else:
+                reception.keep_upload(draft, _doc_key(document), ContentFile(combined, name=_scan_name(document)))
     if version is None:
         errors["procedure"] = _("Hãy chọn thủ tục hành chính.")
     if typed.get("unit", "") not in {u.code for u in _units(request)}:
