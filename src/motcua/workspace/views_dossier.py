@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -33,11 +33,11 @@ from motcua.workspace.common import (
 )
 from motcua.workspace.views_lists import forbidden_page
 
-STALE_MESSAGE = _lazy(
+STALE_MESSAGE = gettext_lazy(
     "Hồ sơ vừa được cập nhật (ở thẻ khác hoặc bởi người khác), thao tác chưa được thực hiện. "
     "Hãy xem lại hồ sơ rồi thực hiện lại nếu vẫn cần."
 )
-VERDICTS = {"early": _lazy("Trước hạn"), "on_time": _lazy("Đúng hạn"), "late": _lazy("Trễ hạn")}
+VERDICTS = {"early": gettext_lazy("Trước hạn"), "on_time": gettext_lazy("Đúng hạn"), "late": gettext_lazy("Trễ hạn")}
 # The portal's delivery choices (portal.models.DeliveryMethod) as the return action's methods.
 PORTAL_TO_RETURN = {
     DeliveryMethod.COUNTER.value: ReturnMethod.COUNTER.value,
@@ -46,11 +46,11 @@ PORTAL_TO_RETURN = {
 }
 PREVIEWABLE = ("application/pdf", "image/png", "image/jpeg")
 FORMS = (
-    ("receipt", _lazy("Phiếu tiếp nhận và hẹn trả kết quả")),
-    ("supplement_request", _lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")),
-    ("refusal", _lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ")),
-    ("apology", _lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả")),
-    ("control_slip", _lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ")),
+    ("receipt", gettext_lazy("Phiếu tiếp nhận và hẹn trả kết quả")),
+    ("supplement_request", gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")),
+    ("refusal", gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ")),
+    ("apology", gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả")),
+    ("control_slip", gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ")),
 )
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.catalog.search import search_procedures
 from motcua.catalog.versioning import version_in_force
@@ -30,10 +30,10 @@ APPLICANT_FIELDS = ("type", "name", "id_number", "address", "phone", "email")
 DELEGATE_FIELDS = ("name", "id_number", "phone")
 OUTCOME_FIELDS = ("items", "reason")
 APPLICANT_INPUTS = (
-    ("name", _lazy("Họ tên / tên tổ chức"), "text", "name"),
-    ("address", _lazy("Địa chỉ"), "text", "street-address"),
-    ("phone", _lazy("Điện thoại"), "tel", "tel"),
-    ("email", _lazy("Thư điện tử"), "email", "email"),
+    ("name", gettext_lazy("Họ tên / tên tổ chức"), "text", "name"),
+    ("address", gettext_lazy("Địa chỉ"), "text", "street-address"),
+    ("phone", gettext_lazy("Điện thoại"), "tel", "tel"),
+    ("email", gettext_lazy("Thư điện tử"), "email", "email"),
 )
 
 
