@@ -58,8 +58,7 @@ def test_sign_in_is_rate_limited(db):
 def test_registration_is_rate_limited(db):
     browser = Client()
     statuses = [
-        browser.post("/tai-khoan/dang-ky/", {"email": "sai"}, REMOTE_ADDR="203.0.113.71").status_code
-        for _ in range(11)
+        browser.post("/tai-khoan/dang-ky/", {"email": "sai"}, REMOTE_ADDR="203.0.113.71").status_code for _ in range(11)
     ]
     assert statuses[0] != 429 and 429 in statuses
 

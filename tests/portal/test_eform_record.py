@@ -74,3 +74,49 @@ def test_ptl_sub_04_officials_see_and_preview_the_declaration(client, portal_wor
     preview = official.get(f"/can-bo/ho-so/{code}/tep/{record.pk}/")
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
     assert "Lê Minh An" in _text(b"".join(preview.streaming_content))
+
+
+def test_ptl_sub_04_citizen_previews_the_declaration_and_the_submit_reuses_it(
+    client, portal_world, citizen_user, monkeypatch
+):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.portal.models import Draft
+    from tests.portal.builders import BIRTH_FORM, PNG
+
+    renders = []
+    original = eform_record.render_record
+    monkeypatch.setattr(eform_record, "render_record", lambda **kw: renders.append(1) or original(**kw))
+    client.force_login(citizen_user)
+    pk = int(re.search(r"/nop-ho-so/(\d+)/", client.post("/thu-tuc/1.001193/nop/")["Location"]).group(1))
+    applicant = {
+        "applicant_name": "Trần Thị Bích Ngọc",
+        "applicant_id_number": "038190001234",
+        "applicant_phone": "0912345678",
+        "agency": "000.00.01.H56",
+    }
+    files = {"doc_1": SimpleUploadedFile("chung-sinh.png", PNG, content_type="image/png")}
+    client.post(f"/nop-ho-so/{pk}/", {**applicant, **BIRTH_FORM, **files, "next": "review"})
+    review = client.get(f"/nop-ho-so/{pk}/xem-lai/").content.decode()
+    assert f"/nop-ho-so/{pk}/to-khai.pdf" in review and len(renders) == 1
+    preview = client.get(f"/nop-ho-so/{pk}/to-khai.pdf")
+    assert preview["Content-Type"] == "application/pdf" and "Lê Minh An" in _text(preview.content)
+    assert len(renders) == 1  # kept with the draft
+    # A changed answer makes a new declaration; the submit then files that one without rendering again.
+    client.post(f"/nop-ho-so/{pk}/", {**applicant, **BIRTH_FORM, "form_child_name": "Lê Minh Anh", "next": "review"})
+    client.get(f"/nop-ho-so/{pk}/xem-lai/")
+    assert len(renders) == 2
+    key = Draft.objects.get(pk=pk).idempotency_key
+    code = client.post(f"/nop-ho-so/{pk}/nop/", {"idempotency_key": key})["Location"].rstrip("/").rsplit("/", 1)[-1]
+    assert len(renders) == 2
+    record = DossierComponent.objects.get(dossier__code=code, filename=eform_record.RECORD_FILENAME)
+    with record.file.open("rb") as handle:
+        assert "Lê Minh Anh" in _text(handle.read())
+    assert not Draft.objects.get(pk=pk).declaration  # the draft's copy is removed once filed
+    # Another citizen cannot open this draft's declaration.
+    from tests.portal.builders import make_citizen
+
+    client.force_login(make_citizen("khac@example.vn"))
+    assert client.get(f"/nop-ho-so/{pk}/to-khai.pdf").status_code == 404

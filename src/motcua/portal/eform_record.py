@@ -48,10 +48,20 @@ def render_record(
 
 
 def record_upload(
-    *, definition: eforms.FormDefinition, version: Any, applicant: dict[str, str], answers: dict[str, Any], agency: str
+    *,
+    definition: eforms.FormDefinition,
+    version: Any,
+    applicant: dict[str, str],
+    answers: dict[str, Any],
+    agency: str,
+    content: bytes | None = None,
 ) -> Upload:
-    """The declaration as an intake component (matched to the e-form document when there is one)."""
-    content = render_record(definition=definition, version=version, applicant=applicant, answers=answers, agency=agency)
+    """The declaration as an intake component (matched to the e-form document when there is one);
+    `content` is an already rendered PDF of the same answers (the draft keeps the one it previewed)."""
+    if content is None:
+        content = render_record(
+            definition=definition, version=version, applicant=applicant, answers=answers, agency=agency
+        )
     document = form_document(version, definition)
     if document is None:
         return Upload(filename=RECORD_FILENAME, content=content, name=definition.title, originals=1)

@@ -61,6 +61,10 @@ class Draft(models.Model):
     idempotency_key = models.CharField(max_length=100, unique=True)
     submitted_code = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The declaration PDF shown on the review page, kept for the submit while the answers that made
+    # it (their digest) are unchanged.
+    declaration = models.FileField(upload_to="portal/drafts/", blank=True)
+    declaration_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]

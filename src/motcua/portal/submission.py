@@ -7,6 +7,8 @@ idempotency key so a repeated submit returns the dossier the first one created.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -193,24 +195,63 @@ def submit(view: DraftView, user: Any) -> Dossier:
         for row in draft.files.all():
             row.file.delete(save=False)
         draft.files.all().delete()
+        if draft.declaration:
+            draft.declaration.delete(save=False)
+            Draft.objects.filter(pk=draft.pk).update(declaration="", declaration_digest="")
         # The e-mailed acknowledgement with the receipt time and the tracking link is the dossier
         # notifications' (OS-INTAKE-06, outbox); the portal does not send a second one.
         log.info("portal.submitted", extra={"dossier": dossier.code})
     return dossier
 
 
-def record_of(view: DraftView) -> Upload:
-    """The declaration PDF (the applicant's answers) that goes in with the files."""
+def _record_inputs(view: DraftView) -> dict[str, Any]:
     from motcua.organizations.models import Agency
 
     agency = Agency.objects.filter(code=view.draft.agency_code).values_list("name", flat=True).first()
-    return eform_record.record_upload(
-        definition=view.form,
-        version=view.version,
-        applicant=view.draft.data.get("applicant", {}),
-        answers=view.draft.data.get("form", {}),
-        agency=agency or view.draft.agency_code,
-    )
+    return {
+        "definition": view.form,
+        "version": view.version,
+        "applicant": view.draft.data.get("applicant", {}),
+        "answers": view.draft.data.get("form", {}),
+        "agency": agency or view.draft.agency_code,
+    }
+
+
+def _declaration_digest(view: DraftView, inputs: dict[str, Any]) -> str:
+    material = {
+        "version": view.version.pk,
+        "form": [view.form.title, view.form.schema, view.form.ui],
+        "applicant": inputs["applicant"],
+        "answers": inputs["answers"],
+        "agency": inputs["agency"],
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def declaration_pdf(view: DraftView) -> bytes:
+    """The declaration PDF of the draft's current answers: rendered once (on the review page) and
+    kept with the draft, rendered again only when the answers changed."""
+    draft, inputs = view.draft, _record_inputs(view)
+    digest = _declaration_digest(view, inputs)
+    if draft.declaration and draft.declaration_digest == digest:
+        try:
+            with draft.declaration.open("rb") as handle:
+                return bytes(handle.read())
+        except OSError:
+            pass  # the stored copy is gone: render again
+    content = eform_record.render_record(**inputs)
+    old = draft.declaration.name if draft.declaration else ""
+    draft.declaration.save(f"{uuid.uuid4().hex}.pdf", ContentFile(content), save=False)
+    draft.declaration_digest = digest
+    Draft.objects.filter(pk=draft.pk).update(declaration=draft.declaration.name, declaration_digest=digest)
+    if old:
+        draft.declaration.storage.delete(old)
+    return content
+
+
+def record_of(view: DraftView) -> Upload:
+    """The declaration PDF (the applicant's answers) that goes in with the files."""
+    return eform_record.record_upload(**_record_inputs(view), content=declaration_pdf(view))
 
 
 def owned_dossier(user: Any, code: str) -> Dossier:

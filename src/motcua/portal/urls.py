@@ -16,6 +16,7 @@ urlpatterns = [
     path("nop-ho-so/<int:pk>/", submit.draft, name="draft"),
     path("nop-ho-so/<int:pk>/xem-lai/", submit.review, name="review"),
     path("nop-ho-so/<int:pk>/nop/", submit.submit, name="submit"),
+    path("nop-ho-so/<int:pk>/to-khai.pdf", submit.declaration, name="declaration"),
     path("tai-khoan/dang-ky/", accounts.register, name="register"),
     path("tai-khoan/xac-thuc/<str:token>/", accounts.verify, name="verify"),
     path("tai-khoan/dang-nhap/", accounts.sign_in, name="sign_in"),

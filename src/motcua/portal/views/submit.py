@@ -89,6 +89,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         context = _form_context(view, errors)
         context["summary"] = [str(p.message) for p in problems]
         return render(request, "portal/draft.html", context, status=422)
+    # The declaration the officials will read, rendered now so the citizen can open it and the
+    # submit reuses it.
+    submission.declaration_pdf(view)
     context = {
         "view": view,
         "draft": view.draft,
@@ -99,6 +102,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         "record_filename": eform_record.RECORD_FILENAME,
     }
     return render(request, "portal/review.html", context)
+
+
+@citizen_required
+def declaration(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's declaration PDF (its current answers), for the citizen to check before filing."""
+    try:
+        view = submission.open_draft(request.user, pk)
+    except DomainError as exc:
+        return error_page(request, exc)
+    if view.draft.submitted_code:
+        return redirect("portal:dossier", code=view.draft.submitted_code)
+    response = HttpResponse(submission.declaration_pdf(view), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{eform_record.RECORD_FILENAME}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @citizen_required
