@@ -156,9 +156,13 @@ def recount(period: Period, group_by: str = "agency", include_parts: bool | None
         entries = [(d.competent_agency_id, _main_counts(events, d.channel, start, end))]
         if include_parts:
             entries += [(p[0], _part_counts(events, d.channel, p, start, end)) for p in _parts(events)]
+        online_mode = {"online_full": "new_online_full", "online_partial": "new_online_partial"}
+        split = online_mode.get(version.service_mode) if d.channel == "online" else None
         for agency_id, keys in entries:
             if not keys:
                 continue
+            if split and "new" in keys:  # RPT-PER-05: online dossiers by the procedure's online level
+                keys = [*keys, split]
             group = {
                 "agency": str(agency_id),
                 "level": levels[agency_id],

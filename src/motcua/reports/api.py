@@ -98,6 +98,7 @@ class IndicatorOut(Schema):
     max_points: float | None
     points: float | None
     note: str
+    available: bool = Field(True, description="false: nền tảng không có dữ liệu, quản trị viên nhập từ nguồn khác.")
 
 
 class IndexOut(Schema):

@@ -176,6 +176,7 @@ FACT_FIELDS = (
     "procedure_id",
     "sector_id",
     "channel",
+    "service_mode",
     "accepted_at",
     "due_at",
     "finished_at",
@@ -222,6 +223,7 @@ def rows_for(dossier: Any, parts: list[Part], levels: Mapping[int, str]) -> dict
             "procedure_id": version.procedure_id,
             "sector_id": version.sector_id,
             "channel": dossier.channel,
+            "service_mode": version.service_mode,
             "accepted_at": part.accepted_at,
             "due_at": part.due_at,
             "finished_at": part.finished_at,
@@ -262,6 +264,15 @@ PROCEDURE_KEY = ("grain", "day", "procedure_id", "sector_id", "channel")
 FlowItem = tuple[str, tuple[Any, ...], str]  # (table, key values, count column)
 
 
+ONLINE_MODES = ("online_full", "online_partial")
+
+
+def flow_channel(channel: str, service_mode: str) -> str:
+    """The flow tables' channel key: the intake channel, with an online dossier split by its
+    procedure's online level (toàn trình / một phần; RPT-PER-05)."""
+    return service_mode if channel == "online" and service_mode in ONLINE_MODES else channel
+
+
 def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
     """What one fact adds to the flow tables: "new" on its acceptance day and its end counts on
     its finishing day, each at day and month grain; per procedure only for part 0."""
@@ -276,11 +287,12 @@ def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
             names += ["refusal"] if values["refusal"] else []
         moments.append((values["finished_at"], names))
     items: list[FlowItem] = []
+    channel = flow_channel(values["channel"], values.get("service_mode") or "")
     for moment, names in moments:
         day = moment.astimezone(tz).date()
         for grain, first in (("d", day), ("m", day.replace(day=1))):
-            agency = (grain, first, values["agency_id"], values["level"], values["channel"], seq != MAIN)
-            procedure = (grain, first, values["procedure_id"], values["sector_id"] or 0, values["channel"])
+            agency = (grain, first, values["agency_id"], values["level"], channel, seq != MAIN)
+            procedure = (grain, first, values["procedure_id"], values["sector_id"] or 0, channel)
             for name in names:
                 items.append((FlowByAgency._meta.db_table, agency, name))
                 if seq == MAIN:
@@ -288,8 +300,8 @@ def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
     return items
 
 
-def _upsert(table: str, rows: Sequence[tuple[tuple[Any, ...], Mapping[str, int]]]) -> None:
-    """Add the counts to the rows of `table` with these keys, creating them: one statement per table."""
+def _upsert_sql(table: str, rows: Sequence[tuple[tuple[Any, ...], Mapping[str, int]]]) -> tuple[str, list[Any]]:
+    """INSERT ... ON CONFLICT DO UPDATE adding the counts to the rows of `table` with these keys."""
     names = AGENCY_KEY if table == FlowByAgency._meta.db_table else PROCEDURE_KEY
     quote = connection.ops.quote_name
     columns = [*names, *COUNTS]
@@ -303,19 +315,27 @@ def _upsert(table: str, rows: Sequence[tuple[tuple[Any, ...], Mapping[str, int]]
         f"VALUES {', '.join([row_marks] * len(rows))} "
         f"ON CONFLICT ({', '.join(quote(n) for n in names)}) DO UPDATE SET {updates}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+    return sql, values
 
 
 def _write_flows(items: Counter[FlowItem]) -> None:
+    """Add the counts to the flow rows: one statement per table and 200 keys, or on PostgreSQL one
+    statement for both tables when they fit (a data-modifying WITH), always agency table first."""
     grouped: dict[str, dict[tuple[Any, ...], dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for (table, key, name), amount in items.items():
         if amount:
             grouped[table][key][name] = amount
+    statements: list[tuple[str, list[Any]]] = []
     for table in sorted(grouped):  # one lock order for every writer
         keys = sorted(grouped[table].items(), key=lambda item: repr(item[0]))
         for first in range(0, len(keys), 200):
-            _upsert(table, keys[first : first + 200])
+            statements.append(_upsert_sql(table, keys[first : first + 200]))
+    if connection.vendor == "postgresql" and len(statements) == 2:
+        (first_sql, first_values), (second_sql, second_values) = statements
+        statements = [(f"WITH first_table AS ({first_sql}) {second_sql}", first_values + second_values)]
+    with connection.cursor() as cursor:
+        for sql, values in statements:
+            cursor.execute(sql, values)
 
 
 def apply_flow_delta(old: Mapping[int, Mapping[str, Any]], new: Mapping[int, Mapping[str, Any]]) -> None:
@@ -328,18 +348,50 @@ def apply_flow_delta(old: Mapping[int, Mapping[str, Any]], new: Mapping[int, Map
     _write_flows(delta)
 
 
-def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
-    """Bring the facts of `dossier` in line with its events (only changed rows are written)."""
+def _insert_fact(dossier_id: int, seq: int, values: Mapping[str, Any]) -> None:
+    """A new fact row and its spans: on PostgreSQL one statement (the spans take the fact's id from
+    a data-modifying WITH), elsewhere one for the fact and one for the spans."""
+    spans = json.loads(values["spans_key"])
+    if connection.vendor != "postgresql" or not spans:
+        fact = ReportFact.objects.create(dossier_id=dossier_id, part_seq=seq, **values)
+        if spans:
+            _write_spans(fact.pk, values["spans_key"], new=True)
+        return
+    fields = [ReportFact._meta.get_field(name) for name in ("dossier", "part_seq", *FACT_FIELDS)]
+    raw = [dossier_id, seq, *(values[name] for name in FACT_FIELDS)]
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, raw, strict=True)]
+    quote = connection.ops.quote_name
+    fact_table, span_table = quote(ReportFact._meta.db_table), quote(ReportSpan._meta.db_table)
+    span_rows = ", ".join(["(%s, %s::timestamptz, %s::timestamptz)"] * len(spans))
+    sql = (
+        f"WITH fact AS (INSERT INTO {fact_table} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id) "
+        f"INSERT INTO {span_table} (fact_id, kind, lo, hi) "
+        f"SELECT fact.id, span.kind, span.lo, span.hi FROM fact, (VALUES {span_rows}) AS span (kind, lo, hi)"
+    )
+    for kind, lo, hi in spans:
+        params += [kind, lo, hi]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None, *, opened_now: bool = False) -> None:
+    """Bring the facts of `dossier` in line with its events (only changed rows are written).
+
+    `opened_now`: the caller knows the dossier had no facts before (its newest event is its first
+    acceptance), so they are not read."""
     from motcua.dossiers.models import DossierEvent
 
     if events is None:
         events = DossierEvent.objects.filter(dossier_id=dossier.pk).only(
             "dossier_id", "seq", "action", "to_state", "occurred_at", "payload"
         )
+    events = sorted(events, key=lambda e: e.seq)
     parts = derive(events)
+    opened_now = opened_now and len(parts) == 1 and parts[0].first == len(events) - 1
     wanted = rows_for(dossier, parts, _levels(dossier, parts)) if parts else {}
     with transaction.atomic(savepoint=False):  # inside the event's transaction: no savepoint needed
-        existing = {fact.part_seq: fact for fact in ReportFact.objects.filter(dossier_id=dossier.pk)}
+        existing = {} if opened_now else {f.part_seq: f for f in ReportFact.objects.filter(dossier_id=dossier.pk)}
         apply_flow_delta({seq: {n: getattr(f, n) for n in FACT_FIELDS} for seq, f in existing.items()}, wanted)
         for seq, fact in existing.items():
             if seq not in wanted:
@@ -347,8 +399,7 @@ def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
         for seq, values in wanted.items():
             fact = existing.get(seq)
             if fact is None:
-                fact = ReportFact.objects.create(dossier_id=dossier.pk, part_seq=seq, **values)
-                _write_spans(fact.pk, values["spans_key"], new=True)
+                _insert_fact(dossier.pk, seq, values)
                 continue
             changed = {name: value for name, value in values.items() if getattr(fact, name) != value}
             if changed:
@@ -357,14 +408,32 @@ def refresh_dossier(dossier: Any, events: Iterable[Any] | None = None) -> None:
                     _write_spans(fact.pk, values["spans_key"])
 
 
+# Actions whose event changes a fact even when the state stays the same (the fold in `derive`).
+FOLDED_ACTIONS = frozenset({"accept", "resolve", "request_supplement"})
+
+
+def changes_facts(event: Any) -> bool:
+    """Whether `derive` can give other facts with this event than without it: a state change, a
+    new due time, a part handed over or back, or an action the fold reads. Any other event (an
+    assignment, a comment, a signature, a kind this code does not know) only repeats the state of
+    the event before it, which leaves every part, verdict and span as it was (touching spans of one
+    kind merge), so it needs no refresh."""
+    if event.action in FOLDED_ACTIONS or event.from_state != event.to_state:
+        return True
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    changed = payload.get("set") or {}
+    return bool(payload.get("parts")) or "due_at" in changed or "rescheduled_due_at" in changed
+
+
 def on_event(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     """`post_save` receiver: refresh the facts once the dossier has been accepted (before that it
-    has none, so the submit and intake-supplement events cost nothing)."""
-    if not created or raw:
+    has none, so the submit and intake-supplement events cost nothing), and only for events that
+    can change them (`changes_facts`)."""
+    if not created or raw or not changes_facts(instance):
         return
     dossier = instance.dossier
     if instance.action == "accept" or dossier.accepted_at is not None:
-        refresh_dossier(dossier)
+        refresh_dossier(dossier, opened_now=instance.action == "accept")
 
 
 def rebuild_all(batch: int = 500) -> int:

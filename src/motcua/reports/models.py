@@ -31,6 +31,8 @@ class ReportFact(models.Model):
     procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
     sector = models.ForeignKey("catalog.Sector", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("kênh"), max_length=10)
+    # The procedure version's online level (trực tuyến toàn trình / một phần), for RPT-PER-05.
+    service_mode = models.CharField(_("mức độ dịch vụ công"), max_length=20, blank=True, default="")
     accepted_at = models.DateTimeField(_("tiếp nhận lúc"))
     due_at = models.DateTimeField(_("hạn ban đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
@@ -100,7 +102,9 @@ class Flow(models.Model):
 
     grain = models.CharField(max_length=1)
     day = models.DateField()
-    channel = models.CharField(max_length=10)
+    # The intake channel; an online dossier of a procedure offered online toàn trình / một phần is
+    # keyed "online_full" / "online_partial" (RPT-PER-05), see `facts.flow_channel`.
+    channel = models.CharField(max_length=20)
     new = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
     early = models.IntegerField(default=0)

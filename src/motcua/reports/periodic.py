@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +51,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("carried_over", "B", gettext_lazy("Kỳ trước chuyển qua"), "tiếp nhận trước kỳ, chưa kết thúc đầu kỳ"),
     Column("new", "C", gettext_lazy("Mới tiếp nhận"), "C = C1 + C2 + C3"),
     Column("new_online", "C1", gettext_lazy("Trực tuyến"), "tiếp nhận trong kỳ, kênh trực tuyến"),
+    Column(
+        "new_online_full",
+        "C1a",
+        gettext_lazy("trong đó: toàn trình"),
+        "C1 của thủ tục cung cấp dịch vụ công trực tuyến toàn trình",
+    ),
+    Column(
+        "new_online_partial",
+        "C1b",
+        gettext_lazy("trong đó: một phần"),
+        "C1 của thủ tục cung cấp dịch vụ công trực tuyến một phần",
+    ),
     Column("new_counter", "C2", gettext_lazy("Trực tiếp"), "tiếp nhận trong kỳ, tại bộ phận một cửa"),
     Column("new_postal", "C3", gettext_lazy("Qua BCCI"), "tiếp nhận trong kỳ, qua dịch vụ bưu chính công ích"),
     Column("resolved", "D", gettext_lazy("Đã giải quyết"), "D = D1 + D2 + D3"),
@@ -124,6 +136,8 @@ def predicates(period: Period) -> dict[str, Q]:
         "carried_over": _open_at(start),
         "new": new,
         "new_online": new & Q(channel="online"),
+        "new_online_full": new & Q(channel="online", service_mode="online_full"),
+        "new_online_partial": new & Q(channel="online", service_mode="online_partial"),
         "new_counter": new & Q(channel="counter"),
         "new_postal": new & Q(channel="postal"),
         "resolved": resolved,
@@ -161,6 +175,8 @@ def check_identities(figures: Mapping[str, int], where: str) -> None:
     for part, whole in (("late_with_apology", "late"), ("supplement_waiting", "in_progress")):
         if figures[part] > figures[whole]:
             raise ReportInconsistent(f"{where}: {part} > {whole}")
+    if figures.get("new_online_full", 0) + figures.get("new_online_partial", 0) > figures["new_online"]:
+        raise ReportInconsistent(f"{where}: C1a + C1b > C1")
 
 
 @dataclass
@@ -297,7 +313,14 @@ def _from_facts(
 
 # --- the flows source ------------------------------------------------------------------------------
 FLOW_GROUPS = {"agency": "agency_id", "level": "level", "procedure": "procedure_id", "sector": "sector_id"}
-CHANNEL_COLUMNS = {"online": "new_online", "counter": "new_counter", "postal": "new_postal"}
+# Flow channel key -> the C columns it adds to (facts.flow_channel).
+CHANNEL_COLUMNS = {
+    "online": ("new_online",),
+    "online_full": ("new_online", "new_online_full"),
+    "online_partial": ("new_online", "new_online_partial"),
+    "counter": ("new_counter",),
+    "postal": ("new_postal",),
+}
 
 
 def in_progress_at(moment: datetime) -> Q:
@@ -349,12 +372,35 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def _stock_window(day: date) -> Q:
+    """The flow rows of every local day before `day`: month rows for the months before its month,
+    day rows for the days of its month before it."""
+    month = day.replace(day=1)
+    return Q(grain="m", day__lt=month) | Q(grain="d", day__gte=month, day__lt=day)
+
+
+OPEN_DELTA = F("new") - F("resolved") - F("withdrawn") - F("stopped")
+
+
+def _flow_rows(flows: QuerySet[Any], column: str, period: Period) -> list[dict[str, Any]]:
+    """One pass over the flow rows up to the period's end: the period's counts (C, D, F) and the
+    stock at both ends (B, E), since "in progress at local midnight of day X" is the number of
+    facts accepted before X minus those finished before X, a running sum of the flows."""
+    window, before_start = _window(period), _stock_window(period.first)
+    before_end = _stock_window(period.last + timedelta(days=1))
+    sums: dict[str, Any] = {f"n_{n}": Sum(n, filter=window) for n in COUNTS}
+    sums["open_start"] = Sum(OPEN_DELTA, filter=before_start)
+    sums["open_end"] = Sum(OPEN_DELTA, filter=before_end)
+    found = flows.filter(window | before_start | before_end).values(column, "channel").annotate(**sums).order_by()
+    return list(found)
+
+
 def _from_flows(
     period: Period, group_by: str, ids: list[int] | None, include_parts: bool
 ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    start, end = period.bounds()
+    _start, end = period.bounds()
     by_agency = group_by in ("agency", "level")
-    flows: QuerySet[Any] = (FlowByAgency if by_agency else FlowByProcedure).objects.filter(_window(period))
+    flows: QuerySet[Any] = (FlowByAgency if by_agency else FlowByProcedure).objects.all()
     if by_agency and ids is not None:
         flows = flows.filter(agency_id__in=ids)
     if by_agency and not include_parts:
@@ -365,24 +411,23 @@ def _from_flows(
     def row(key: Any) -> dict[str, int]:
         return by_key.setdefault(_key(key), dict.fromkeys(KEYS, 0))
 
-    for found in flows.values(column, "channel").annotate(**{n: Sum(n) for n in COUNTS}).order_by():
+    for found in _flow_rows(flows, column, period):
         figures = row(found[column])
-        figures["new"] += found["new"]
-        figures[CHANNEL_COLUMNS[found["channel"]]] += found["new"]
+        new = found["n_new"] or 0
+        figures["new"] += new
+        for name in CHANNEL_COLUMNS[found["channel"]]:
+            figures[name] += new
         for name in COUNTS[1:]:
-            figures["refusal_results" if name == "refusal" else name] += found[name]
+            figures["refusal_results" if name == "refusal" else name] += found[f"n_{name}"] or 0
+        figures["carried_over"] += found["open_start"] or 0
+        figures["in_progress"] += found["open_end"] or 0
     facts = scoped_facts(ids, include_parts=include_parts)
-    for found in facts.filter(in_progress_at(start)).values(fact_column).annotate(n=Count("pk")).order_by():
-        row(found[fact_column])["carried_over"] += found["n"]
-    for found in facts.filter(in_progress_at(end)).values(fact_column).annotate(n=Count("pk")).order_by():
-        row(found[fact_column])["in_progress"] += found["n"]
     for key, (overdue, waiting) in spans_at(facts, end, fact_column).items():
         figures = row(key)
         figures["overdue"] += overdue
         figures["supplement_waiting"] += waiting
     for figures in by_key.values():
         figures["not_due"] = figures["in_progress"] - figures["overdue"]
-    for figures in by_key.values():
         figures["received"] = figures["carried_over"] + figures["new"]
         figures["withdrawn_or_stopped"] = figures["withdrawn"] + figures["stopped"]
     by_key = {key: figures for key, figures in by_key.items() if any(figures.values())}

@@ -149,6 +149,15 @@ def _series_context(ids: list[int] | None, months: int = 12) -> dict[str, Any]:
         "online_chart": charts.bar_chart(
             _("Tỷ lệ hồ sơ trực tuyến theo tháng"), labels, [p.online_share for p in points]
         ),
+        "full_chart": charts.bar_chart(
+            _("Tỷ lệ hồ sơ trực tuyến toàn trình trong hồ sơ trực tuyến"), labels, [p.full_share for p in points]
+        ),
+        "payment_chart": charts.bar_chart(
+            _("Tỷ lệ hồ sơ thanh toán trực tuyến theo tháng"), labels, [p.payment_share for p in points]
+        ),
+        "satisfaction_chart": charts.bar_chart(
+            _("Tỷ lệ hài lòng theo tháng"), labels, [p.satisfaction_rate for p in points]
+        ),
     }
 
 
