@@ -44,8 +44,9 @@ def reserved_bytes(signer: signers.Signer, level: Level) -> int | None:
         return None
     try:
         certs = [signer.signing_cert, *signer.cert_registry]
-        size = 6144 + sum(len(cert.dump()) for cert in certs)
-        return size + size % 2  # pyHanko wants an even number
+        # pyHanko counts hex digits: two per byte of the CMS container, which holds the certificates
+        # plus the signature value and signed attributes (under 1 KB even with a 4096-bit key).
+        return 2 * (1024 + sum(len(cert.dump()) for cert in certs))
     except Exception:  # a token that cannot list its certificates: let pyHanko measure
         return None
 

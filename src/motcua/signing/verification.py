@@ -11,6 +11,7 @@ make the server call arbitrary URLs through an untrusted certificate.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -90,13 +91,19 @@ def _info(cert: asn1_x509.Certificate) -> CertInfo:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _asn1_root(der: bytes) -> asn1_x509.Certificate:
+    """Parsed once per process: a trust anchor is read on every verification."""
+    return asn1_x509.Certificate.load(der)
+
+
 def _asn1_roots(roots) -> list[asn1_x509.Certificate]:
     out = []
     for root in roots:
         if isinstance(root, asn1_x509.Certificate):
             out.append(root)
         else:
-            out.append(asn1_x509.Certificate.load(root.public_bytes(Encoding.DER)))
+            out.append(_asn1_root(root.public_bytes(Encoding.DER)))
     return out
 
 
