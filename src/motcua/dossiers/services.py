@@ -124,7 +124,7 @@ def _perform(
             raise stale_version(locked.version)
         event = apply_transition(locked, action, actor, inputs, now)
         attachments.store(locked, event, checked, signatures=signatures)
-        if issue.issues_electronically(locked, (event.payload or {}).get("form")):
+        if issue.issues_electronically(locked, (event.payload or {}).get("form")) and issue.issue_now():
             issue.issue(locked, event, now=now)  # forms 01-05 of online dossiers, signed (SIG-07)
     for name in ("version", *PROJECTED):
         setattr(dossier, name, getattr(locked, name))

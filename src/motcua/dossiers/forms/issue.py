@@ -84,6 +84,14 @@ def issues_electronically(dossier: Any, key: str | None) -> bool:
     return bool(key) and key in ISSUED_FORMS and str(dossier.channel) == "online"
 
 
+def issue_now() -> bool:
+    """Whether a transition issues its form at once: not inside `notify.muted()` (the demo history,
+    benchmarks: events of the past), where the form is issued at its first download instead."""
+    from motcua.dossiers import notify
+
+    return not notify._muted.get()
+
+
 def issued_component(dossier: Any, key: str) -> Any:
     """The stored copy of form `key` issued last for `dossier`, if any."""
     return dossier.components.filter(kind=FORM_KIND, signatures__form=key).order_by("-added_by_event", "-id").first()
