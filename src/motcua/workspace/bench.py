@@ -73,6 +73,18 @@ def _histories(world: dossier_bench.Setup, leader: Any, handler: Any) -> list[st
     return codes
 
 
+def _explain_slowest(captured: list[dict[str, str]], label: str, log: Any) -> None:
+    """The plan of the request's slowest SELECT, so a number that misses the target says why."""
+    selects = [q for q in captured if q["sql"].lstrip().upper().startswith("SELECT")]
+    if not selects or connection.vendor != "postgresql":
+        return
+    slowest = max(selects, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+        plan = "\n".join(str(row[0]) for row in cursor.fetchall())
+    log(f"{label}: slowest query {float(slowest['time']) * 1000:.1f} ms\n{slowest['sql'][:300]}\n{plan}")
+
+
 def _measure(client: Client, label: str, size: str, urls: list[str], log: Any) -> BenchResult:
     def call(i: int) -> None:
         response = client.get(urls[i % len(urls)])
@@ -82,6 +94,7 @@ def _measure(client: Client, label: str, size: str, urls: list[str], log: Any) -
         call(0)
     queries = len(captured.captured_queries)
     log(f"{label}: {queries} queries per request")
+    _explain_slowest(captured.captured_queries, label, log)
     samples = latencies_ms(call, CALLS)
     return BenchResult(
         label,
