@@ -56,3 +56,10 @@ def test_no_provider_configured_says_to_pay_at_the_counter(client, code, setting
     settings.MOTCUA_PAYMENTS = {"vnpay": {"enabled": False}, "paygov": {"enabled": False}}
     page = client.get(f"/ho-so-cua-toi/{code}/").content.decode()
     assert "nộp phí, lệ phí tại Bộ phận Một cửa" in page
+
+
+def test_os_fee_03_the_last_attempt_is_named_in_words(client, code, two_providers):
+    client.post(f"/ho-so-cua-toi/{code}/thanh-toan/", {"provider": "vnpay"})
+    Payment.objects.update(state="failed")
+    page = client.get(f"/ho-so-cua-toi/{code}/").content.decode()
+    assert "Giao dịch gần nhất: Thanh toán không thành công" in page and "Thanh toán trực tuyến" in page

@@ -52,9 +52,19 @@ def _payments():
     return payments
 
 
+def _state_label(state: str) -> str:
+    from motcua.payments.models import PaymentState
+
+    try:
+        return str(PaymentState(state).label)
+    except ValueError:
+        return state
+
+
 def _context(request: HttpRequest, dossier, errors: dict[str, str] | None = None) -> dict:
     payments = _payments()
     due = payments.fees_due(dossier) if payments else 0
+    state = payments.payment_state(dossier) if payments else "none"
     url = tracking_url(dossier.code)
     return {
         "dossier": dossier,
@@ -67,8 +77,9 @@ def _context(request: HttpRequest, dossier, errors: dict[str, str] | None = None
         "tracking_url": url,
         "timeline": _timeline(dossier),
         "fees_due": due,
-        "payment_state": payments.payment_state(dossier) if payments else "none",
+        "payment_state": state,
         "providers": payments.provider_choices() if payments and due else [],
+        "payment_state_label": _state_label(state),
         "supplement_items": aftercare.supplement_items(dossier),
         "can_withdraw": aftercare.can_withdraw(dossier),
         "supplement_reason": aftercare.supplement_reason(dossier),
