@@ -164,3 +164,26 @@ def test_rpt_per_05_report_columns_split_online_by_service_mode(world, july):
         figures = periodic_report(JULY, source=source).total.figures
         assert (figures["new_online"], figures["new_online_partial"], figures["new_online_full"]) == (1, 1, 0)
     assert recount(JULY)["__total__"] == periodic_report(JULY).total.figures
+
+
+def test_rpt_t01_api_and_page_show_scores_in_scope(world, july):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.leader)
+    body = client.get("/api/v1/reports/evaluation-t01", {"from": "2025-07-01", "to": "2025-07-31"}).json()
+    assert [(a["label"], a["total"], a["rating"]) for a in body["agencies"]] == [(world.unit.name, 9.0, "Khá")]
+    assert {o["key"] for o in body["officials"]} == {world.intake.pk, world.leader.pk, world.handler.pk}
+    page = client.get("/bao-cao/chi-so/", {"month": "2025-07-15"})
+    html = page.content.decode()
+    assert (
+        page.status_code == 200 and "Tỷ lệ hồ sơ thanh toán trực tuyến" in html and "9,0 / 14" in html
+    )  # Vietnamese decimal comma
+    assert "Không có dữ liệu trên nền tảng" in html
+    # An official of the other agency sees no agency and no official of this one.
+    other = Client()
+    other.force_login(world.outsider)
+    theirs = other.get("/api/v1/reports/evaluation-t01", {"from": "2025-07-01", "to": "2025-07-31"}).json()
+    assert theirs["agencies"] == [] and theirs["officials"] == []
+    assert other.get("/bao-cao/chi-so/", {"month": "2025-07-15", "agency": world.unit.code}).status_code == 200
+    assert "Không có hồ sơ có kết quả" not in other.get("/bao-cao/chi-so/", {"month": "x"}).content.decode()

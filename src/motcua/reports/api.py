@@ -15,7 +15,7 @@ from motcua.api.auth import token_or_session
 from motcua.api.schemas import ErrorOut
 from motcua.core.errors import FieldError, ValidationFailed
 from motcua.dossiers.permissions import READ_SCOPE, require_scope
-from motcua.reports import index766, periodic
+from motcua.reports import evaluation, index766, periodic
 from motcua.reports.scope import report_scope
 
 router = Router(auth=token_or_session)
@@ -190,4 +190,57 @@ def index_766(request: HttpRequest, params: Query[IndexParams]) -> Any:
             {**i.__dict__, "name": str(i.name), "formula": str(i.formula), "note": str(i.note)}
             for i in result.indicators
         ],
+    }
+
+
+class EvaluationParams(Schema):
+    agency: str | None = Field(None, description="Mã định danh cơ quan (gồm cả các cơ quan trực thuộc).")
+    from_: date = Field(..., alias="from", description="Ngày đầu kỳ (YYYY-MM-DD).")
+    to: date = Field(..., description="Ngày cuối kỳ, tính cả ngày này.")
+
+
+class EvaluationOut(Schema):
+    key: int
+    label: str
+    dossiers: int = Field(..., description="Số hồ sơ có kết quả trong kỳ được chấm.")
+    indices: dict[int, float | None] = Field(..., description="Điểm từng chỉ số (1-9); null: không có dữ liệu.")
+    total: float
+    max_total: int
+    rating: str
+    inputs: dict[str, Any]
+
+
+class EvaluationsOut(Schema):
+    period_from: date
+    period_to: date
+    agencies: list[EvaluationOut]
+    officials: list[EvaluationOut]
+
+
+def _evaluation_out(item: evaluation.Evaluation) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "label": item.label,
+        "dossiers": item.dossiers,
+        "indices": item.indices,
+        "total": item.total,
+        "max_total": item.max_total,
+        "rating": str(item.rating),
+        "inputs": item.inputs,
+    }
+
+
+@router.get(
+    "/evaluation-t01", response={200: EvaluationsOut, **ERRORS}, summary="Đánh giá giải quyết TTHC (TT 01/2018)"
+)
+def evaluation_t01(request: HttpRequest, params: Query[EvaluationParams]) -> Any:
+    """Điểm 9 chỉ số theo TT 01/2018 của từng cơ quan và từng cán bộ trong kỳ (RPT-T01), kèm xếp loại."""
+    require_scope(request, READ_SCOPE)
+    ids, _agency = report_scope(request.user, params.agency)
+    period = periodic.make_period(params.from_, params.to)
+    return {
+        "period_from": period.first,
+        "period_to": period.last,
+        "agencies": [_evaluation_out(e) for e in evaluation.agency_evaluations(period, ids)],
+        "officials": [_evaluation_out(e) for e in evaluation.official_evaluations(period, ids)],
     }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("xlsx/", views.export_xlsx, name="xlsx"),
     path("pdf/", views.export_pdf, name="pdf"),
     path("tong-quan/", views.dashboard_page, name="dashboard"),
+    path("chi-so/", views.index_page, name="index"),
     path("cong-khai/<str:agency_code>/", views.public_page, name="public"),
 ]

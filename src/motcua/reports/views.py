@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError, Forbidden, NotFound
 from motcua.organizations.agencies import resolve_agency
-from motcua.reports import charts, dashboard, exports, periodic
+from motcua.reports import charts, dashboard, evaluation, exports, index766, periodic
 from motcua.reports.scope import descendants, report_scope
 
 GROUP_CHOICES = [
@@ -176,6 +176,42 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     context = _series_context(ids)
     context["overdue"] = [(names.get(pk, pk), running, late) for pk, running, late in overdue]
     return render(request, "reports/dashboard.html", context)
+
+
+class IndexForm(forms.Form):
+    month = forms.DateField(
+        label=gettext_lazy("Tháng (ngày bất kỳ trong tháng)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agency = forms.CharField(label=gettext_lazy("Mã cơ quan"), required=False, max_length=40)
+
+
+@login_required
+@require_GET
+def index_page(request: HttpRequest) -> HttpResponse:
+    """RPT-766 and RPT-T01: the month's QĐ 766 indicators (formula, inputs, rate, points) and the
+    TT 01/2018 scores per agency and per official, for the agencies the user may see."""
+    today = timezone.localdate()
+    form = IndexForm(request.GET if "month" in request.GET else None, initial={"month": today, "agency": ""})
+    context: dict[str, Any] = {"form": form}
+    data = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if data is None and not form.is_bound:
+        data = {"month": today, "agency": ""}
+    if data is not None:
+        try:
+            ids, _agency = report_scope(request.user, data["agency"] or None)
+        except (Forbidden, NotFound) as exc:
+            context["problem"] = exc.message
+        else:
+            period = index766.month_period(data["month"])
+            context.update(
+                index=index766.index_766(period.first, ids),
+                agencies=evaluation.agency_evaluations(period, ids),
+                officials=evaluation.official_evaluations(period, ids),
+                index_names=evaluation.INDEX_NAMES,
+                officer_indices=evaluation.officer_indices(),
+                period=period,
+            )
+    return render(request, "reports/index.html", context)
 
 
 @xframe_options_exempt
