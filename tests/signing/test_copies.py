@@ -42,3 +42,19 @@ def test_sig_05_e_copies_refuse_old_pdfs_unknown_forms_and_personal_certificates
     with pytest.raises(ValidationFailed, match="wrong_kind"):
         sign_copy(receipt_pdf, world.personal, level="B-B")
     assert not SignatureRecord.objects.exists()
+
+
+def test_sig_04_a_long_notation_shrunk_to_the_box_is_still_valid_pdf_content(people, pki_server, receipt_pdf):
+    """A text shrunk to the full width once started at x = 1e-14, written "1e-14" (not a PDF number):
+    poppler reported a syntax error and dropped the stamp."""
+    from motcua.signing.pades import Visible, sign_pdf
+
+    from .conftest import signer_for
+
+    notation = "1234/QĐ-UBND-VP-TCCB ngày 14/7/2025"
+    visible = Visible("attachment", notation=notation)
+    signed = sign_pdf(receipt_pdf, signer_for(people.agency, pki_server), level="B-B", visible=visible)
+    command = ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", "-"]
+    rendered = subprocess.run(command, input=signed, capture_output=True)
+    assert rendered.returncode == 0 and b"Syntax Error" not in rendered.stderr, rendered.stderr
+    assert _text(signed)[0].startswith(notation + ";")

@@ -159,6 +159,7 @@ def signer_style(name: str, title: str, signature_png: bytes | None) -> TextStam
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MID,
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+            margins=layout.Margins(left=1, right=1),  # see attachment_style: no "1e-14" offsets
         ),
     )
 
@@ -207,6 +208,9 @@ def attachment_style(notation: str, signed_at: datetime) -> TextStampStyle:
             x_align=layout.AxisAlignment.ALIGN_MAX,
             y_align=layout.AxisAlignment.ALIGN_MID,
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+            # A text shrunk to the full width would start at x = 1e-14, which pyHanko writes as
+            # "1e-14": not a PDF number (readers then drop the stamp). A 1 pt margin avoids it.
+            margins=layout.Margins(left=1, right=1),
         ),
     )
 
@@ -225,6 +229,9 @@ def copy_style(copy_form: str, organisation: str, signed_at: datetime) -> TextSt
             x_align=layout.AxisAlignment.ALIGN_MAX,
             y_align=layout.AxisAlignment.ALIGN_MID,
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+            # A text shrunk to the full width would start at x = 1e-14, which pyHanko writes as
+            # "1e-14": not a PDF number (readers then drop the stamp). A 1 pt margin avoids it.
+            margins=layout.Margins(left=1, right=1),
         ),
     )
 
