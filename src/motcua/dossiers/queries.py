@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -222,7 +223,7 @@ def list_dossiers(
     now = now or timezone.now()
     column = "due_at" if filters.order == "due" else "received_at"
     after = _after(filters.order, cursor) if cursor else None
-    keys: list[tuple[datetime | None, int]] = []
+    arms = []
     for arm in _arms(scope or resolve_scope(user), filters, now):
         if after is not None:
             arm = arm.filter(after)
@@ -230,7 +231,8 @@ def list_dossiers(
             arm = arm.order_by(F("due_at").asc(nulls_last=True), "id")
         else:
             arm = arm.order_by(F("received_at").desc(nulls_first=True), "-id")
-        keys.extend(arm.values_list(column, "id")[: limit + 1])
+        arms.append(arm.values_list(column, "id")[: limit + 1])
+    keys = _first_keys(arms)
     keys.sort(key=lambda row: (row[0] is None, row[0] or _NO_DUE, row[1]), reverse=filters.order != "due")
     keys = keys[: limit + 1]
     by_id = Dossier.objects.select_related("procedure_version__procedure", "competent_agency", "assignee").in_bulk(
@@ -241,6 +243,29 @@ def list_dossiers(
         return page, None
     last_key, last_pk = keys[limit - 1]
     return page[:limit], encode_cursor(filters.order, last_key or _NO_DUE, last_pk)
+
+
+def _first_keys(arms: list[Any]) -> list[tuple[datetime | None, int]]:
+    """The (key, id) rows of every part in one round trip: `SELECT * FROM (part) UNION ALL ...`,
+    each part keeping its own ORDER BY and LIMIT (valid on PostgreSQL and SQLite)."""
+    if not arms:
+        return []
+    compiled = [arm.query.sql_with_params() for arm in arms]
+    # The SQL of our own querysets, their parameters passed apart: nothing typed is spliced in.
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part{n}" for n, (part, _p) in enumerate(compiled))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _part, params in compiled for value in params])
+        return [(_moment(key), int(pk)) for key, pk in cursor.fetchall()]
+
+
+def _moment(value: Any) -> datetime | None:
+    """A timestamp read without the ORM's converters (SQLite gives text): aware, in UTC."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _after(order: str, cursor: str) -> Q:
