@@ -260,9 +260,9 @@ def _first_keys(arms: list[Any]) -> list[tuple[datetime | None, int]]:
 
 def _moment(value: Any) -> datetime | None:
     """A timestamp read without the ORM's converters (SQLite gives text): aware, in UTC."""
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-    parsed = parse_datetime(str(value))
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
     if parsed is None:
         raise ValueError(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
