@@ -272,3 +272,20 @@ def test_sig_07_the_signature_shows_in_the_officials_timeline_and_the_api_histor
     history = client.get(f"/api/v1/dossiers/{dossier.code}/events").json()
     signs = [e for e in history["items"] if e["action"] == "sign"]
     assert [s["payload"]["signature"]["kind"] for s in signs] == ["personal", "agency"]
+
+
+def test_sig_07_signature_events_leave_the_report_facts_as_they_were(world, receipt_pdf):
+    """The reports' fold gives the same parts with and without the `sign` events, and does not even
+    refresh the facts for them."""
+    from motcua.reports.facts import changes_facts, derive
+
+    dossier = to_processing(world, counter_dossier(world))
+    resolve_with_signed_result(dossier, receipt_pdf, world.leader, now=MONDAY + timedelta(hours=3))
+    events = list(dossier.events.order_by("seq"))
+    signs = [e for e in events if e.action == "sign"]
+    assert len(signs) == 2 and not any(changes_facts(e) for e in signs)
+
+    def facts(parts):  # `first`/`last` are positions in the event list, not facts
+        return [{k: v for k, v in vars(p).items() if k not in ("first", "last")} for p in parts]
+
+    assert facts(derive(events)) == facts(derive([e for e in events if e.action != "sign"]))
