@@ -1,9 +1,10 @@
 """The applicant's e-form answers as a PDF (the tờ khai of an online filing), so the officials who
 check the dossier see what was declared as one of its components (PTL-SUB-04, OS-INTAKE-03).
 
-The PDF is rendered at submission with the one-stop forms' network-free WeasyPrint helper (Noto
-Serif / DejaVu Serif through fontconfig, both cover Vietnamese) and goes into the intake as a
-component: matched to the procedure's e-form document (the first `RequiredDocument.e_form`) when
+The PDF is rendered with the one-stop forms' network-free WeasyPrint helper (Noto Serif / DejaVu
+Serif through fontconfig, both cover Vietnamese) when the citizen reviews the draft (kept with the
+draft while the answers are unchanged, see `submission.declaration_pdf`) and goes into the intake
+as a component: matched to the procedure's e-form document (the first `RequiredDocument.e_form`) when
 the procedure has its own e-form, otherwise added beside the required documents under the form's
 title. It is checked, hashed and stored like any other intake file.
 """
@@ -42,7 +43,7 @@ def render_record(
         "agency": agency,
         "applicant": applicant,
         "rows": eforms.display(definition, answers),
-        "submitted_at": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        "declared_at": timezone.localtime().strftime("%H:%M %d/%m/%Y"),
     }
     return html_to_pdf(render_to_string("portal/pdf/eform_record.html", context))
 

@@ -48,7 +48,7 @@ class DraftView:
         """(field, document, required) for each document the applicant attaches a file for.
 
         Fields are numbered over all the version's documents (stable across pages). The document
-        the e-form stands for is left out: its PDF is made from the answers at submission. Documents
+        the e-form stands for is left out: its PDF is made from the answers (at review). Documents
         of special cases are optional: the intake does not demand them either."""
         documents = list(self.version.documents.all())
         by_form = eform_record.form_document(self.version, self.form)
