@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from motcua.calendar.models import CalendarEntry, EntryKind
+from motcua.core.errors import Conflict, ValidationFailed
 from motcua.portal import aftercare, feedback_deadlines
 from motcua.portal.models import Feedback
 
@@ -94,3 +95,45 @@ def test_ptl_fb_02_admin_lists_overdue_feedback_first(admin_client):
     body = page.content.decode()
     assert waiting.number in body and fine.number not in body
     assert "Quá hạn" in admin_client.get("/admin/portal/feedback/").content.decode()
+
+
+def test_ptl_fb_02_refusal_and_request_for_information_have_their_own_limits():
+    refused_in_time, refused_late, asked_late = _send(), _send(), _send()
+    aftercare.refuse_feedback(refused_in_time, "Không thuộc phạm vi xử lý của tỉnh.")
+    assert Feedback.objects.get(pk=refused_in_time.pk).status == "refused"
+    assert feedback_deadlines.late_steps(Feedback.objects.get(pk=refused_in_time.pk)) == []
+    past = timezone.now() - timedelta(hours=1)
+    Feedback.objects.filter(pk__in=[refused_late.pk, asked_late.pk]).update(
+        refuse_due_at=past, request_info_due_at=past
+    )
+    aftercare.refuse_feedback(Feedback.objects.get(pk=refused_late.pk), "Nội dung không rõ ràng.")
+    aftercare.request_feedback_info(Feedback.objects.get(pk=asked_late.pk), "Xin cho biết ngày, giờ và quầy.")
+    assert feedback_deadlines.late_steps(Feedback.objects.get(pk=refused_late.pk)) == ["refuse"]
+    asked = Feedback.objects.get(pk=asked_late.pk)
+    assert asked.status == "info_requested" and feedback_deadlines.late_steps(asked) == ["request_info"]
+    overdue = set(feedback_deadlines.overdue(Feedback.objects.all()).values_list("pk", flat=True))
+    assert overdue == {refused_late.pk, asked_late.pk}
+    # A refused feedback is closed: no second refusal, no request for information.
+    with pytest.raises(Conflict):
+        aftercare.request_feedback_info(Feedback.objects.get(pk=refused_in_time.pk), "Bổ sung thông tin.")
+    with pytest.raises(ValidationFailed):
+        aftercare.refuse_feedback(_send(), "")
+
+
+def test_ptl_fb_02_the_sender_sees_the_refusal_and_its_reason():
+    feedback = _send()
+    aftercare.refuse_feedback(feedback, "Không thuộc phạm vi xử lý của tỉnh.")
+    page = Client().post("/phan-anh/theo-doi/", {"number": feedback.number}).content.decode()
+    assert "Từ chối tiếp nhận" in page and "Không thuộc phạm vi xử lý của tỉnh." in page
+
+
+def test_ptl_fb_02_officials_refuse_in_the_admin(admin_client):
+    feedback = _send()
+    response = admin_client.post(
+        f"/admin/portal/feedback/{feedback.pk}/change/",
+        {"step": "refuse", "answer": "Trùng với phản ánh đã trả lời.", "published": ""},
+    )
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert feedback.status == "refused" and feedback.refused_at is not None
+    assert feedback.answer == "Trùng với phản ánh đã trả lời."

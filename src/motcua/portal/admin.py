@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from jsonschema.exceptions import SchemaError
 
+from motcua.core.errors import DomainError
 from motcua.portal import aftercare, eforms, feedback_deadlines
 from motcua.portal.models import EForm, Feedback, Rating
 
@@ -54,8 +55,28 @@ class FeedbackDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FeedbackForm(forms.ModelForm):
+    """What the agency does with a feedback: answer it, ask the sender for more, or refuse it."""
+
+    step = forms.ChoiceField(
+        label=_("xử lý"),
+        choices=[
+            ("answer", _("Trả lời")),
+            ("request_info", _("Đề nghị bổ sung thông tin")),
+            ("refuse", _("Từ chối tiếp nhận")),
+        ],
+        initial="answer",
+        help_text=_("Nội dung ở ô trả lời được gửi cho người phản ánh (lý do từ chối, thông tin cần bổ sung)."),
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["answer", "published"]
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
+    form = FeedbackForm
     list_display = ["number", "subject", "status", "created_at", "answer_due_at", "overdue", "published"]
     list_filter = [FeedbackDeadlineFilter, "status", "published"]
     search_fields = ["number", "subject"]
@@ -75,20 +96,32 @@ class FeedbackAdmin(admin.ModelAdmin):
         "answered_at",
         "publish_due_at",
         "published_at",
+        "info_requested_at",
+        "refused_at",
         "status",
         "overdue",
     ]
-    fields = [*readonly_fields, "answer", "published"]
+    fields = [*readonly_fields, "step", "answer", "published"]
 
     @admin.display(description=_("quá hạn"), boolean=True)
     def overdue(self, obj: Feedback) -> bool:
         return feedback_deadlines.is_overdue(obj) or feedback_deadlines.is_publication_overdue(obj)
 
     def save_model(self, request: Any, obj: Feedback, form: Any, change: bool) -> None:
-        if change and obj.answer:
-            aftercare.answer_feedback(obj, obj.answer, obj.published)
-        else:
+        if not change:
             super().save_model(request, obj, form, change)
+            return
+        current = Feedback.objects.get(pk=obj.pk)
+        step = form.cleaned_data.get("step", "answer")
+        try:
+            if step == "refuse":
+                aftercare.refuse_feedback(current, obj.answer)
+            elif step == "request_info":
+                aftercare.request_feedback_info(current, obj.answer)
+            elif obj.answer:
+                aftercare.answer_feedback(current, obj.answer, obj.published)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
 
 
 @admin.register(Rating)

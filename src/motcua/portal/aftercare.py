@@ -18,7 +18,7 @@ from motcua.dossiers.form_data import supplement_request_data
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.vocabulary import DossierState
 from motcua.portal import feedback_deadlines
-from motcua.portal.models import Delivery, DeliveryMethod, Feedback, Rating, Satisfaction
+from motcua.portal.models import Delivery, DeliveryMethod, Feedback, FeedbackStatus, Rating, Satisfaction
 
 FINISHED = {DossierState.RESOLVED.value, DossierState.RETURNED.value}
 # The citizen criteria of NĐ 61/2018 Art. 31(1) (OS-EVAL-03).
@@ -186,6 +186,43 @@ def send_feedback(
     raise Conflict("feedback_number", _("Không cấp được số theo dõi; vui lòng thử lại."))
 
 
+def _closed(feedback: Feedback) -> None:
+    if feedback.status in (FeedbackStatus.ANSWERED, FeedbackStatus.REFUSED):
+        raise Conflict("feedback_closed", _("Phản ánh, kiến nghị này đã được xử lý xong."))
+
+
+def _message_required(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationFailed(
+            _("Vui lòng nhập nội dung gửi người phản ánh."),
+            [FieldError("answer", "required", _("Vui lòng nhập nội dung gửi người phản ánh."))],
+        )
+    return text
+
+
+def refuse_feedback(feedback: Feedback, reason: str) -> Feedback:
+    """The agency declines to take the feedback up, with the reason shown to the sender (PTL-FB-02:
+    within 2 working days of receipt). It closes the feedback."""
+    _closed(feedback)
+    feedback.answer = _message_required(reason)
+    feedback.refused_at = timezone.now()
+    feedback.status = FeedbackStatus.REFUSED
+    feedback.save(update_fields=["answer", "refused_at", "status"])
+    return feedback
+
+
+def request_feedback_info(feedback: Feedback, message: str) -> Feedback:
+    """The agency asks the sender for more information (PTL-FB-02: within 5 working days of
+    receipt); the answer is still due by its own limit."""
+    _closed(feedback)
+    feedback.answer = _message_required(message)
+    feedback.info_requested_at = feedback.info_requested_at or timezone.now()
+    feedback.status = FeedbackStatus.INFO_REQUESTED
+    feedback.save(update_fields=["answer", "info_requested_at", "status"])
+    return feedback
+
+
 def answer_feedback(feedback: Feedback, answer: str, publish: bool) -> Feedback:
     """The agency's answer (from the admin); published only when the sender allowed it."""
     now = timezone.now()
@@ -193,7 +230,7 @@ def answer_feedback(feedback: Feedback, answer: str, publish: bool) -> Feedback:
     if feedback.answered_at is None:  # the first answer fixes the time (PTL-FB-02 on time or late)
         feedback.answered_at = now
         feedback.publish_due_at = feedback_deadlines.publish_by(now) if feedback.allow_publication else None
-    feedback.status = "answered"
+    feedback.status = FeedbackStatus.ANSWERED
     feedback.published = bool(publish and feedback.allow_publication)
     if feedback.published and feedback.published_at is None:
         feedback.published_at = now

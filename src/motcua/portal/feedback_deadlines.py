@@ -54,13 +54,27 @@ def publish_by(answered_at: datetime) -> datetime:
     return _calendar().add_working_days(answered_at, PUBLISH_DAYS)
 
 
+def late_steps(feedback: Any, now: datetime | None = None) -> list[str]:
+    """Which limits of PTL-FB-02 the feedback missed or is missing: "refuse" (refused after 2
+    working days), "request_info" (more information asked after 5), "answer" (answered after 15,
+    or still open past it). Empty when every step was on time (for officials and indicator 5.2)."""
+    now = now or timezone.now()
+    late = []
+    if feedback.refused_at is not None and feedback.refuse_due_at and feedback.refused_at > feedback.refuse_due_at:
+        late.append("refuse")
+    info_at, info_due = feedback.info_requested_at, feedback.request_info_due_at
+    if info_at is not None and info_due is not None and info_at > info_due:
+        late.append("request_info")
+    if feedback.refused_at is None and feedback.answer_due_at is not None:
+        closed = feedback.answered_at
+        if (closed or now) > feedback.answer_due_at:
+            late.append("answer")
+    return late
+
+
 def is_overdue(feedback: Any, now: datetime | None = None) -> bool:
-    """Unanswered past its answer limit, or answered late (for officials and the 5.2 indicator)."""
-    if feedback.answer_due_at is None:
-        return False
-    if feedback.answered_at is not None:
-        return bool(feedback.answered_at > feedback.answer_due_at)
-    return (now or timezone.now()) > feedback.answer_due_at
+    """Open past its answer limit, or any step taken late (for officials and the 5.2 indicator)."""
+    return bool(late_steps(feedback, now))
 
 
 def is_publication_overdue(feedback: Any, now: datetime | None = None) -> bool:
@@ -71,11 +85,14 @@ def is_publication_overdue(feedback: Any, now: datetime | None = None) -> bool:
 
 
 def overdue(rows: QuerySet[Any], now: datetime | None = None) -> QuerySet[Any]:
-    """The feedback of `rows` past the answer limit: unanswered and overdue, or answered late."""
+    """The feedback of `rows` that `is_overdue` flags, as one query: open past the answer limit, or
+    answered, refused or asked for more information late."""
     now = now or timezone.now()
     from django.db.models import F
 
     return rows.filter(
-        Q(answered_at__isnull=True, answer_due_at__lt=now) | Q(answered_at__gt=F("answer_due_at")),
-        answer_due_at__isnull=False,
+        Q(answered_at__isnull=True, refused_at__isnull=True, answer_due_at__lt=now)
+        | Q(answered_at__gt=F("answer_due_at"))
+        | Q(refused_at__gt=F("refuse_due_at"))
+        | Q(info_requested_at__gt=F("request_info_due_at"))
     )

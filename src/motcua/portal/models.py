@@ -148,6 +148,8 @@ class Rating(models.Model):
 
 class FeedbackStatus(models.TextChoices):
     RECEIVED = "received", _("Đã tiếp nhận")
+    INFO_REQUESTED = "info_requested", _("Đề nghị bổ sung thông tin")
+    REFUSED = "refused", _("Từ chối tiếp nhận")
     ANSWERED = "answered", _("Đã trả lời")
 
 
@@ -164,7 +166,7 @@ class Feedback(models.Model):
     subject = models.CharField(_("tiêu đề"), max_length=300)
     content = models.TextField(_("nội dung"))
     allow_publication = models.BooleanField(_("đồng ý công khai"), default=False)
-    status = models.CharField(_("trạng thái"), max_length=10, choices=FeedbackStatus.choices, default="received")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=FeedbackStatus.choices, default="received")
     answer = models.TextField(_("trả lời của cơ quan"), blank=True)
     answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
     published = models.BooleanField(_("công khai câu trả lời"), default=False)
@@ -174,6 +176,8 @@ class Feedback(models.Model):
     request_info_due_at = models.DateTimeField(_("hạn đề nghị bổ sung thông tin"), null=True, blank=True)
     answer_due_at = models.DateTimeField(_("hạn trả lời"), null=True, blank=True, db_index=True)
     publish_due_at = models.DateTimeField(_("hạn công khai"), null=True, blank=True)
+    refused_at = models.DateTimeField(_("từ chối lúc"), null=True, blank=True)
+    info_requested_at = models.DateTimeField(_("đề nghị bổ sung lúc"), null=True, blank=True)
     published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True)
 
     class Meta:
