@@ -191,6 +191,7 @@ def test_sig_01_sig_06_the_clerk_applies_the_agency_signature_when_issuing_the_r
     leader_event = sign_result_as_leader(dossier, receipt_pdf, world.leader, now=at(14, 13))
     draft = dossier.components.get(added_by_event=leader_event.seq)
     assert leader_event.payload["signature"]["sha256"] == draft.sha256
+    assert draft.signatures["by_event"] == leader_event.seq and draft.signatures["signature"]["kind"] == "personal"
     perform_action(dossier, "complete_step", world.leader, {"transition": "sign"}, now=at(14, 14))
     with pytest.raises(Conflict):  # the organisation key is the clerk's (SIG-06)
         issue_signed_result(dossier, world.leader, notation="15/QĐ-UBND", now=at(14, 15))

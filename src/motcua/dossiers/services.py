@@ -184,7 +184,10 @@ def record_signature(
             agency_code=agency_code,
             attachments=described,
         )
-        attachments.store(locked, event, checked, kind=kind, signatures=[{"signed": True, "by_event": event.seq}])
+        # The file signed here: what and when, as on the event (no need to verify our own signature).
+        signed_here = {"signed": True, "by_event": event.seq}
+        signed_here["signature"] = {k: entry.get(k) for k in ("signer", "kind", "serial", "level", "signed_at")}
+        attachments.store(locked, event, checked, kind=kind, signatures=[signed_here])
     for field_name in ("version", *PROJECTED):
         setattr(dossier, field_name, getattr(locked, field_name))
     return event
