@@ -35,3 +35,6 @@ def test_rpt_per_report_page_in_the_browser_is_accessible_and_drills_down(world,
     page.goto("/bao-cao/tong-quan/")
     assert page.locator("svg.chart").first.is_visible()
     assert axe(page) == []
+    page.goto("/bao-cao/chi-so/?month=2025-07-15")
+    assert page.get_by_role("cell", name="Tỷ lệ hồ sơ thanh toán trực tuyến").is_visible()
+    assert axe(page) == []

@@ -102,3 +102,65 @@ def test_rpt_per_06_rebuild_command_restores_facts_from_events(world):
     call_command("rebuild_report_facts", stdout=out)
     assert "1 dossiers" in out.getvalue()
     assert periodic_report(Period(date(2025, 7, 1), date(2025, 7, 31))).total.figures["new_counter"] == 1
+
+
+def test_rpt_per_06_flow_segments_cover_every_day_once():
+    """Any range of days is covered by day, month and year rows exactly once (property over 2,000
+    random ranges, expanded day by day)."""
+    import random
+    from datetime import timedelta
+
+    from motcua.reports.periodic import _next_month, segments
+
+    def expand(parts):
+        found = []
+        for grain, first, end in parts:
+            assert (grain != "m" or first.day == 1) and (grain != "y" or (first.month, first.day) == (1, 1))
+            step = {"d": lambda d: d + timedelta(days=1), "m": _next_month, "y": lambda d: d.replace(year=d.year + 1)}
+            day = first
+            while day < end:
+                following = step[grain](day)
+                found += [day + timedelta(days=k) for k in range((following - day).days)]
+                day = following
+            assert day == end
+        return found
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        lo = date(2023, 1, 1) + timedelta(days=rng.randrange(1500))
+        hi = lo + timedelta(days=rng.randrange(900))
+        assert expand(segments(lo, hi)) == [lo + timedelta(days=k) for k in range((hi - lo).days)]
+    assert segments(date(2025, 1, 1), date(2026, 1, 1)) == [("y", date(2025, 1, 1), date(2026, 1, 1))]
+
+
+def test_rpt_per_06_a_period_over_whole_years_equals_the_recount(department):  # noqa: F811
+    """Year rows: a period from mid-December 2024 to February 2026 takes 2025 from one row per key."""
+    _build_the_period(department)
+    period = Period(date(2024, 12, 15), date(2026, 2, 10))
+    report = periodic_report(period)
+    assert report.total.figures["new"] == 289
+    assert recount(period)["__total__"] == report.total.figures == periodic_report(period, source="facts").total.figures
+
+
+def test_rpt_per_02_in_progress_now_from_flows_equals_the_facts(department):  # noqa: F811
+    """The dashboard's "in progress now" (flow rows before today + today's facts) equals the plain
+    count of facts accepted before the moment and not finished before it, at midnight and mid-day."""
+    from datetime import datetime, timedelta
+
+    from django.db.models import Count, Q
+
+    from motcua.calendar.services import time_zone
+    from motcua.reports.dashboard import running_by_agency
+
+    _build_the_period(department)
+    for day in (date(2025, 6, 1), date(2025, 6, 17), date(2025, 7, 3), date(2025, 7, 25), date(2025, 9, 1)):
+        for hours in (0, 9.5, 14, 23.99):
+            moment = datetime.combine(day, datetime.min.time(), tzinfo=time_zone()) + timedelta(hours=hours)
+            open_ = Q(accepted_at__lt=moment) & (Q(finished_at__isnull=True) | Q(finished_at__gte=moment))
+            plain = dict(
+                ReportFact.objects.filter(open_)
+                .values("agency_id")
+                .annotate(n=Count("pk"))
+                .values_list("agency_id", "n")
+            )
+            assert running_by_agency(None, moment) == plain, moment

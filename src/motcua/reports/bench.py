@@ -10,6 +10,7 @@ PostgreSQL, 50,000 on SQLite): two years of dossiers from 2025-01-01, 3% of them
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -23,7 +24,7 @@ from motcua.calendar.services import time_zone
 from motcua.catalog.models import Procedure, Sector
 from motcua.core.bench import BenchResult, latencies_ms, percentile
 from motcua.organizations.models import Agency, AgencyLevel
-from motcua.reports import dashboard
+from motcua.reports import dashboard, index766
 from motcua.reports.facts import duration_class, rebuild_flows
 from motcua.reports.models import ReportFact, ReportSpan
 from motcua.reports.periodic import Period, periodic_report
@@ -91,6 +92,18 @@ FROM (
   FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g
 ) AS s
 """
+# The same spans as PG_SPANS, in the fact row (facts.rows_for writes both from one value).
+PG_SPANS_KEY = """
+UPDATE reports_reportfact SET spans_key = '[' || concat_ws(', ',
+  CASE WHEN overdue_from IS NOT NULL
+       THEN '["overdue", ' || to_json(overdue_from)::text || ', ' || coalesce(to_json(finished_at)::text, 'null') || ']'
+  END,
+  CASE WHEN supplement_count > 0
+       THEN '["supplement", ' || to_json(accepted_at + interval '1 day')::text || ', '
+            || to_json(accepted_at + interval '3 days')::text || ']'
+  END) || ']'
+WHERE overdue_from IS NOT NULL OR supplement_count > 0
+"""
 PG_SPANS = """
 INSERT INTO reports_reportspan (fact_id, kind, lo, hi)
 SELECT id, 'overdue', overdue_from, finished_at FROM reports_reportfact WHERE overdue_from IS NOT NULL
@@ -128,12 +141,18 @@ SELECT 'd', day, agency_id, level, channel, is_part, {COUNT_SQL} FROM bench_flow
 GROUP BY day, agency_id, level, channel, is_part
 UNION ALL
 SELECT 'm', date_trunc('month', day)::date, agency_id, level, channel, is_part, {COUNT_SQL} FROM bench_flow_events
+GROUP BY 2, agency_id, level, channel, is_part
+UNION ALL
+SELECT 'y', date_trunc('year', day)::date, agency_id, level, channel, is_part, {COUNT_SQL} FROM bench_flow_events
 GROUP BY 2, agency_id, level, channel, is_part""",  # noqa: S608 - constants only
     f"""INSERT INTO reports_flowbyprocedure (grain, day, procedure_id, sector_id, channel, {FLOW_COLUMNS})
 SELECT 'd', day, procedure_id, sector_id, channel, {COUNT_SQL} FROM bench_flow_events WHERE NOT is_part
 GROUP BY day, procedure_id, sector_id, channel
 UNION ALL
 SELECT 'm', date_trunc('month', day)::date, procedure_id, sector_id, channel, {COUNT_SQL} FROM bench_flow_events
+WHERE NOT is_part GROUP BY 2, procedure_id, sector_id, channel
+UNION ALL
+SELECT 'y', date_trunc('year', day)::date, procedure_id, sector_id, channel, {COUNT_SQL} FROM bench_flow_events
 WHERE NOT is_part GROUP BY 2, procedure_id, sector_id, channel""",  # noqa: S608 - constants only
 )
 
@@ -200,6 +219,7 @@ def generate(count: int, now: datetime, log: Any = _stderr) -> float:
                 cursor.execute(statement)
             log(f"  indexes in {time.perf_counter() - started:.0f} s")
             cursor.execute(PG_SPANS)
+            cursor.execute(PG_SPANS_KEY)
             log(f"  spans in {time.perf_counter() - started:.0f} s")
             cursor.execute("SET work_mem = '256MB'")
             cursor.execute(PG_FLOWS, {"tz": str(time_zone())})
@@ -238,7 +258,8 @@ def _generate_python(count: int, now: datetime, a0: int, s0: int, p0: int) -> No
         level = "province" if a % 10 == 0 else "commune"
         mode = ("online_full", "online_partial", "offline")[p % 3]
         head = (g, 5 if g % 33 == 0 else 0, a0 + a, level, p0 + p, s0 + p % SECTORS, channel, mode, adapt(acc))
-        tail = (end, verdict, r2 > 0.99, 0.5 <= r2 <= 0.53, int(0.6 <= r2 <= 0.65), adapt(due) if late else None, "")
+        spans = json.dumps([["overdue", due.isoformat(), fin.isoformat() if fin else None]]) if late else ""
+        tail = (end, verdict, r2 > 0.99, 0.5 <= r2 <= 0.53, int(0.6 <= r2 <= 0.65), adapt(due) if late else None, spans)
         rows.append((*head, adapt(due), adapt(fin) if fin else None, *tail, duration_class(acc, fin)))
     names = (
         "dossier_id, part_seq, agency_id, level, procedure_id, sector_id, channel, service_mode, accepted_at, due_at,"
@@ -306,6 +327,14 @@ def measure(now: datetime, took: float | None = None) -> list[BenchResult]:
     )
     results.append(_timed("dashboard: overdue by agency now", size, lambda: dashboard.overdue_by_agency(None, now), ""))
     results.append(_timed("dashboard page (GET /bao-cao/tong-quan/, province)", size, _dashboard_page(), ""))
+    results.append(
+        _timed(
+            "QĐ 766 index, province-month",
+            size,
+            lambda: index766.index_766(date(2026, 6, 1), None),
+            "",
+        )
+    )
     return results
 
 

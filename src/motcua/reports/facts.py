@@ -275,7 +275,7 @@ def flow_channel(channel: str, service_mode: str) -> str:
 
 def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
     """What one fact adds to the flow tables: "new" on its acceptance day and its end counts on
-    its finishing day, each at day and month grain; per procedure only for part 0."""
+    its finishing day, each at day, month and year grain; per procedure only for part 0."""
     tz = time_zone()
     moments = [(values["accepted_at"], ["new"])]
     kind = values["end_kind"]
@@ -290,7 +290,7 @@ def flow_items(seq: int, values: Mapping[str, Any]) -> list[FlowItem]:
     channel = flow_channel(values["channel"], values.get("service_mode") or "")
     for moment, names in moments:
         day = moment.astimezone(tz).date()
-        for grain, first in (("d", day), ("m", day.replace(day=1))):
+        for grain, first in (("d", day), ("m", day.replace(day=1)), ("y", day.replace(month=1, day=1))):
             agency = (grain, first, values["agency_id"], values["level"], channel, seq != MAIN)
             procedure = (grain, first, values["procedure_id"], values["sector_id"] or 0, channel)
             for name in names:

@@ -19,7 +19,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.reports.models import EndKind
-from motcua.reports.periodic import Period, in_progress_at, scoped_facts, spans_at
+from motcua.reports.periodic import Period, in_progress_at, scoped_facts, spans_at, without_jit
 
 # code -> (max points, threshold %); overridable with settings.MOTCUA["INDEX_766"].
 # The full thresholds are those RPT-766-05/06/07 name; elsewhere 100% (RPT-766-02).
@@ -348,7 +348,15 @@ def index_766(month: date, agency_ids: Iterable[int] | None) -> Index766:
     ids = None if agency_ids is None else list(agency_ids)
     period = month_period(month)
     facts = scoped_facts(ids, include_parts=False)
-    indicators = [
+    with without_jit():
+        indicators = _indicators(facts, period, ids)
+    indicators += [Indicator(code, name, "", note=why, available=False) for code, name, why in NOT_YET]
+    indicators.sort(key=lambda i: tuple(int(x) for x in i.code.split(".")))
+    return Index766(period.first, indicators)
+
+
+def _indicators(facts: Any, period: Period, ids: list[int] | None) -> list[Indicator]:
+    return [
         progress(facts, period),
         mean_time(facts, period),
         online_procedures(ids),
@@ -359,6 +367,3 @@ def index_766(month: date, agency_ids: Iterable[int] | None) -> Index766:
         feedback_on_time(facts, period, ids),
         satisfaction(facts, period, ids),
     ]
-    indicators += [Indicator(code, name, "", note=why, available=False) for code, name, why in NOT_YET]
-    indicators.sort(key=lambda i: tuple(int(x) for x in i.code.split(".")))
-    return Index766(period.first, indicators)

@@ -96,9 +96,11 @@ COUNTS = ("new", "resolved", "early", "on_time", "late", "late_with_apology", "r
 
 
 class Flow(models.Model):
-    """Counts of facts accepted (new) and finished (the rest) on one local day (grain "d") or in
-    one month (grain "m", `day` = the 1st), maintained by `facts.refresh_dossier` with the same
-    deltas as the facts (RPT-PER-02 columns C, D, F)."""
+    """Counts of facts accepted (new) and finished (the rest) on one local day (grain "d"), in
+    one month (grain "m", `day` = the 1st) or in one year (grain "y", `day` = 1 January),
+    maintained by `facts.refresh_dossier` with the same deltas as the facts (RPT-PER-02 columns
+    C, D, F). A report takes the fewest rows that cover its days (`periodic.segments`) and the
+    in-progress stock as the running sum of the rows before a day."""
 
     grain = models.CharField(max_length=1)
     day = models.DateField()

@@ -15,7 +15,9 @@ at its competent agency and once for each part another agency handled (`include_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -247,6 +249,17 @@ def _labels(group_by: str, keys: list[Any]) -> dict[Any, tuple[str, str]]:
     return {value: (value, str(AgencyLevel(value).label) if value in AgencyLevel.values else value) for value in keys}
 
 
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """A transaction in which PostgreSQL does not JIT-compile: compiling these short index queries
+    costs more than running them (their cost estimates are inflated by the OR-ed index ranges)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def periodic_report(
     period: Period,
     *,
@@ -272,10 +285,7 @@ def periodic_report(
         source = "flows" if flows_hold else "facts"
     if source == "flows" and not flows_hold:
         raise ValueError("the flow tables cannot answer this report")
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # compiling these short queries costs more than running them
-                cursor.execute("SET LOCAL jit = off")
+    with without_jit():
         if source == "flows":
             by_key, totals = _from_flows(period, group_by, ids, include_parts)
         else:
@@ -337,46 +347,68 @@ def in_progress_at(moment: datetime) -> Q:
 
 def spans_at(facts: QuerySet[ReportFact], moment: datetime, column: str) -> dict[Any, tuple[int, int]]:
     """(overdue, waiting for a supplement) at `moment` per `column` value, among `facts` in
-    progress then. The few candidates (ever overdue before `moment`, or with a supplement request)
-    are read first and their spans looked up by fact, so the span table is never scanned whole."""
+    progress then. Only the few candidates (ever overdue before `moment`, or with a supplement
+    request) are read, with their spans from the fact row itself (`spans_key`, written with the
+    `ReportSpan` rows from the same values), so the span table is not read at all."""
     candidates = facts.filter(in_progress_at(moment)).filter(Q(overdue_from__lt=moment) | Q(supplement_count__gt=0))
-    keys = dict(candidates.values_list("pk", column))
     found: dict[Any, list[int]] = {}
-    ids = sorted(keys)
-    for first in range(0, len(ids), 900):
-        chunk = ids[first : first + 900]
-        live = ReportSpan.objects.filter(fact_id__in=chunk, lo__lt=moment).filter(
-            Q(hi__isnull=True) | Q(hi__gte=moment)
-        )
-        for fact_id, kind in live.values_list("fact_id", "kind"):
-            counts = found.setdefault(keys[fact_id], [0, 0])
-            counts[0 if kind == SpanKind.OVERDUE else 1] += 1
+    for key, spans_key in candidates.values_list(column, "spans_key"):
+        for kind, lo, hi in json.loads(spans_key or "[]"):
+            if datetime.fromisoformat(lo) < moment and (hi is None or datetime.fromisoformat(hi) >= moment):
+                counts = found.setdefault(key, [0, 0])
+                counts[0 if kind == SpanKind.OVERDUE else 1] += 1
     return {key: (overdue, waiting) for key, (overdue, waiting) in found.items()}
-
-
-def _window(period: Period) -> Q:
-    """Month rows for the whole months inside the period, day rows for the rest."""
-    first_month = period.first if period.first.day == 1 else _next_month(period.first)
-    end_month = period.last.replace(day=1) if _next_month(period.last) - timedelta(days=1) != period.last else None
-    months_end = end_month if end_month is not None else _next_month(period.last)
-    if first_month >= months_end:
-        return Q(grain="d", day__gte=period.first, day__lte=period.last)
-    return (
-        Q(grain="m", day__gte=first_month, day__lt=months_end)
-        | Q(grain="d", day__gte=period.first, day__lt=first_month)
-        | Q(grain="d", day__gte=months_end, day__lte=period.last)
-    )
 
 
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _stock_window(day: date) -> Q:
-    """The flow rows of every local day before `day`: month rows for the months before its month,
-    day rows for the days of its month before it."""
-    month = day.replace(day=1)
-    return Q(grain="m", day__lt=month) | Q(grain="d", day__gte=month, day__lt=day)
+def segments(lo: date, hi: date) -> list[tuple[str, date, date]]:
+    """The local days [lo, hi) as the fewest flow rows: (grain, first, end) with day rows up to the
+    first month start, month rows up to the first year start, year rows, then month rows and day
+    rows for the rest. Each fact is counted once at every grain, so any cover adds up the same."""
+    found: list[tuple[str, date, date]] = []
+    year_end = date(hi.year, 1, 1)
+    month_end = hi.replace(day=1)
+    at = lo
+    if at < hi and at.day != 1:
+        stop = min(_next_month(at), hi)
+        found.append(("d", at, stop))
+        at = stop
+    if at < month_end and at.month != 1:
+        stop = min(date(at.year + 1, 1, 1), month_end)
+        found.append(("m", at, stop))
+        at = stop
+    if at < year_end:
+        found.append(("y", at, year_end))
+        at = year_end
+    if at < month_end:
+        found.append(("m", at, month_end))
+        at = month_end
+    if at < hi:
+        found.append(("d", at, hi))
+    return found
+
+
+def _rows(parts: list[tuple[str, date, date]]) -> Q:
+    found = Q(pk__in=[])
+    for grain, first, end in parts:
+        found |= Q(grain=grain, day__gte=first, day__lt=end)
+    return found
+
+
+EARLIEST = date(1, 1, 1)
+
+
+def _window(period: Period) -> Q:
+    """The flow rows of the period's days."""
+    return _rows(segments(period.first, period.last + timedelta(days=1)))
+
+
+def stock_window(day: date) -> Q:
+    """The flow rows of every local day before `day`: years, then months, then days."""
+    return _rows(segments(EARLIEST, day))
 
 
 OPEN_DELTA = F("new") - F("resolved") - F("withdrawn") - F("stopped")
@@ -386,8 +418,8 @@ def _flow_rows(flows: QuerySet[Any], column: str, period: Period) -> list[dict[s
     """One pass over the flow rows up to the period's end: the period's counts (C, D, F) and the
     stock at both ends (B, E), since "in progress at local midnight of day X" is the number of
     facts accepted before X minus those finished before X, a running sum of the flows."""
-    window, before_start = _window(period), _stock_window(period.first)
-    before_end = _stock_window(period.last + timedelta(days=1))
+    window, before_start = _window(period), stock_window(period.first)
+    before_end = stock_window(period.last + timedelta(days=1))
     sums: dict[str, Any] = {f"n_{n}": Sum(n, filter=window) for n in COUNTS}
     sums["open_start"] = Sum(OPEN_DELTA, filter=before_start)
     sums["open_end"] = Sum(OPEN_DELTA, filter=before_end)
