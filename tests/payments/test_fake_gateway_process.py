@@ -8,7 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+
+import pytest
 
 from motcua.payments.demo import fake_gateway_command, fake_gateway_environment, gateway_port
 from motcua.payments.signing import vnpay_query, vnpay_sign
@@ -24,20 +27,9 @@ def free_port():
 def test_motcua_fake_gateway_command_serves_the_payment_page_with_the_demo_environment():
     port = free_port() - 1  # the gateway listens on port + 1
     env = {**os.environ, **fake_gateway_environment("127.0.0.1", port)}
-    child = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        fake_gateway_command(sys.executable, "127.0.0.1", port), env=env, stdout=subprocess.DEVNULL
-    )
+    child = _started(port, env)
     try:
         base = f"http://127.0.0.1:{gateway_port(port)}"
-        deadline = time.monotonic() + 60  # Django starts first; CI machines can be slow
-        while time.monotonic() < deadline:
-            assert child.poll() is None, "the fake gateway exited"
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
-            except urllib.error.HTTPError:
-                break  # 404 on "/": it is up
-            except OSError:
-                time.sleep(0.1)
         order = {
             "vnp_Version": "2.1.0",
             "vnp_Command": "pay",
@@ -72,3 +64,66 @@ def _post_json(url, message):
     )
     with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
         return json.loads(response.read())
+
+
+def _started(port, env):
+    child = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        fake_gateway_command(sys.executable, "127.0.0.1", port), env=env, stdout=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{gateway_port(port)}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert child.poll() is None, "the fake gateway exited"
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            time.sleep(0.1)
+    return child
+
+
+@pytest.mark.django_db
+def test_int_pay_02_the_demo_process_settles_a_paygov_payment_end_to_end(dossier, settings):
+    """The demo's gateway process, as `motcua demo` starts it, takes an INIT from our adapter, shows
+    the payer page, sends the payer back unsigned, and answers the QUERY that settles the payment."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from motcua.payments import services
+
+    port = free_port() - 1
+    env = {**os.environ, **fake_gateway_environment("127.0.0.1", port)}
+    settings.MOTCUA_PAYMENTS = {
+        "paygov": {
+            "url": env["MOTCUA_PAYGOV_URL"],
+            "partner_code": env["MOTCUA_PAYGOV_PARTNER_CODE"],
+            "secret": env["MOTCUA_PAYGOV_SECRET"],
+            "http_timeout": 5,
+        }
+    }
+    child = _started(port, env)
+    try:
+        payment = services.start_payment(
+            dossier=dossier,
+            provider_code="paygov",
+            return_url=env["MOTCUA_FAKE_PAYGOV_RETURN_URL"],
+            client_ip="1.2.3.4",
+        )
+        assert payment.redirect_url.startswith(f"http://127.0.0.1:{gateway_port(port)}/thanh-toan/")
+        status, page, _ = fetch(payment.redirect_url)
+        assert status == 200 and "Thanh toán" in page
+        target = urlsplit(payment.redirect_url)
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=15)
+        connection.request(
+            "POST", target.path, body="action=pay", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        answer = connection.getresponse()
+        assert answer.status == 302
+        assert answer.getheader("Location").startswith(env["MOTCUA_FAKE_PAYGOV_RETURN_URL"] + "?MaThamChieu=")
+        connection.close()
+        # Our return page would now QUERY; the query's verified answer is what settles it.
+        assert services.query_payment(payment).state == "paid"
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
