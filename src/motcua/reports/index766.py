@@ -15,11 +15,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from motcua.reports.models import EndKind
-from motcua.reports.periodic import Period, in_progress_at, scoped_facts, spans_at, without_jit
+from motcua.reports.facts import ONLINE_MODES
+from motcua.reports.models import EndKind, FlowByAgency
+from motcua.reports.periodic import OPEN_DELTA, Period, scoped_facts, spans_at, stock_window, without_jit
 
 # code -> (max points, threshold %); overridable with settings.MOTCUA["INDEX_766"].
 # The full thresholds are those RPT-766-05/06/07 name; elsewhere 100% (RPT-766-02).
@@ -85,13 +87,16 @@ def month_period(month: date) -> Period:
     return Period(first, last)
 
 
-def progress(facts: Any, period: Period) -> Indicator:
-    """2.1 (RPT-766-04): (finished on time + in progress not due) / (finished + in progress)."""
+def progress(facts: Any, period: Period, ids: list[int] | None) -> Indicator:
+    """2.1 (RPT-766-04): (finished on time + in progress not due) / (finished + in progress); the
+    number in progress at the end of the month is the running sum of the flow rows before it."""
     start, end = period.bounds()
     finished = facts.filter(
         finished_at__gte=start, finished_at__lt=end, end_kind__in=[EndKind.RESOLVED, EndKind.STOPPED]
     ).aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(kpi_on_time=True)))
-    running = facts.filter(in_progress_at(end)).count()
+    stock = FlowByAgency.objects.filter(stock_window(period.last + timedelta(days=1)), is_part=False)
+    stock = stock if ids is None else stock.filter(agency_id__in=ids)
+    running = stock.aggregate(n=Coalesce(Sum(OPEN_DELTA), 0))["n"]
     overdue = sum(counts[0] for counts in spans_at(facts, end, "part_seq").values())
     indicator = Indicator(
         "2.1",
@@ -128,11 +133,17 @@ def mean_time(facts: Any, period: Period) -> Indicator:
     )
 
 
-def online_share(facts: Any, period: Period) -> Indicator:
-    """3.3 (RPT-766-05), approximated: dossiers received online / all received in the month."""
-    start, end = period.bounds()
-    found = facts.filter(accepted_at__gte=start, accepted_at__lt=end).aggregate(
-        n=Count("pk"), online=Count("pk", filter=Q(channel="online"))
+def _month_flows(period: Period, ids: list[int] | None) -> Any:
+    """The month row of each agency in the flow table (dossiers once: parts left out)."""
+    flows = FlowByAgency.objects.filter(grain="m", day=period.first, is_part=False)
+    return flows if ids is None else flows.filter(agency_id__in=ids)
+
+
+def online_share(period: Period, ids: list[int] | None) -> Indicator:
+    """3.3 (RPT-766-05), approximated: dossiers received online / all received in the month (from
+    the month rows of the flow table: the same count as the facts accepted in the month)."""
+    found = _month_flows(period, ids).aggregate(
+        n=Coalesce(Sum("new"), 0), online=Coalesce(Sum("new", filter=Q(channel__in=["online", *ONLINE_MODES])), 0)
     )
     indicator = Indicator(
         "3.3",
@@ -357,11 +368,11 @@ def index_766(month: date, agency_ids: Iterable[int] | None) -> Index766:
 
 def _indicators(facts: Any, period: Period, ids: list[int] | None) -> list[Indicator]:
     return [
-        progress(facts, period),
+        progress(facts, period, ids),
         mean_time(facts, period),
         online_procedures(ids),
         online_services_used(facts, period, ids),
-        online_share(facts, period),
+        online_share(period, ids),
         paid_online_share(facts, period),
         *digitisation(facts, period),
         feedback_on_time(facts, period, ids),
