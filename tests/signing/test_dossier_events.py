@@ -290,3 +290,42 @@ def test_sig_07_signature_events_leave_the_report_facts_as_they_were(world, rece
         return [{k: v for k, v in vars(p).items() if k not in ("first", "last")} for p in parts]
 
     assert facts(derive(events)) == facts(derive([e for e in events if e.action != "sign"]))
+
+
+def test_os_intake_08_the_api_lists_each_components_signature_check(world, people, pki_server, client):
+    from tests.organizations.factories import PASSWORD
+
+    components = [_signed_upload(people, pki_server), *both_components()[1:]]
+    dossier = counter_dossier(world, components=components)
+    client.post("/can-bo/dang-nhap/", {"username": world.intake.username, "password": PASSWORD})
+    body = client.get(f"/api/v1/dossiers/{dossier.code}").json()
+    by_code = {c["document_code"]: c["signatures"] for c in body["components"]}
+    assert by_code["GT01"]["signed"] is True and by_code["GT01"]["ok"] is True
+    assert "Nguyễn Văn Lãnh" in by_code["GT01"]["signatures"][0]["signer"]
+    assert by_code["GT02"] == {}
+
+
+def test_sig_07_the_owner_downloads_the_signed_receipt_from_the_portal(world, root, client):
+    """Citizens receive the forms as issued (signed by the agency) on their dossier page; nobody else
+    can fetch them."""
+    from motcua.portal.models import Submission
+    from tests.portal.builders import PASSWORD as CITIZEN_PASSWORD
+    from tests.portal.builders import make_citizen
+
+    dossier = _online(world)
+    owner = make_citizen()
+    Submission.objects.create(user=owner, dossier=dossier)
+    perform_action(dossier, "accept", world.intake, now=MONDAY + timedelta(hours=1))
+    form = dossier.components.get(kind="form")
+
+    client.login(username=owner.username, password=CITIZEN_PASSWORD)
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
+    link = f"/ho-so-cua-toi/{dossier.code}/giay-to/{form.pk}/"
+    assert link in page and "Đã ký số" in page
+    served = b"".join(client.get(link).streaming_content)
+    assert served == _stored(form) and verify_pdf(served, [root]).ok
+
+    client.logout()
+    make_citizen(email="other@example.vn")
+    client.login(username="other@example.vn", password=CITIZEN_PASSWORD)
+    assert client.get(link).status_code == 404

@@ -103,7 +103,7 @@ class DelegateOut(Schema):
 
 class ComponentOut(Schema):
     id: int
-    kind: str = Field(description="`submitted`, `supplement`, `attachment` hoặc `result`.")
+    kind: str = Field(description="`submitted`, `supplement`, `attachment`, `result` hoặc `form`.")
     added_by_event: int
     name: str
     document_code: str
@@ -113,6 +113,13 @@ class ComponentOut(Schema):
     sha256: str
     size: int
     content_type: str
+    signatures: dict[str, Any] = Field(
+        description=(
+            "Chữ ký số của tệp (OS-INTAKE-08): với PDF tải lên, kết quả kiểm tra từng chữ ký "
+            "(`signed`, `checked`, `ok`, `signatures`); với biểu mẫu do hệ thống phát hành, đã ký hay chưa "
+            "(`signed`, `unsigned_reason`); `{}` với tệp không phải PDF."
+        )
+    )
 
 
 class DossierSummaryOut(Schema):
@@ -249,6 +256,7 @@ def _component(component: Any) -> dict[str, Any]:
         "sha256": component.sha256,
         "size": component.size,
         "content_type": component.content_type,
+        "signatures": component.signatures or {},
     }
 
 

@@ -97,6 +97,13 @@ def result_files(dossier: Dossier) -> list[DossierComponent]:
     return list(dossier.components.filter(kind="result").only("id", "name", "filename", "size"))
 
 
+def issued_forms(dossier: Dossier) -> list[DossierComponent]:
+    """The forms the agency issued to the applicant (receipt, supplement request, refusal, apology,
+    stop notice), as stored when issued: signed by the agency when it has a certificate (SIG-07)."""
+    forms = dossier.components.filter(kind="form").order_by("added_by_event", "id")
+    return list(forms.only("id", "name", "filename", "signatures"))
+
+
 def choose_delivery(dossier: Dossier, method: str, address: str) -> Delivery:
     if method not in DeliveryMethod.values:
         raise ValidationFailed(

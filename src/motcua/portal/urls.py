@@ -32,6 +32,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/nhan-ket-qua/", dossier.delivery, name="delivery"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossier.rate, name="rate"),
     path("ho-so-cua-toi/<str:code>/ket-qua/<int:pk>/", dossier.result_file, name="result_file"),
+    path("ho-so-cua-toi/<str:code>/giay-to/<int:pk>/", dossier.issued_form, name="issued_form"),
     path("tra-cuu/", dossier.track_form, name="track_form"),
     path("tra-cuu/<str:code>/", dossier.track, name="track"),
     path("ngon-ngu/", language.switch, name="language"),

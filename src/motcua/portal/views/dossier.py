@@ -84,6 +84,7 @@ def _context(request: HttpRequest, dossier, errors: dict[str, str] | None = None
         "can_withdraw": aftercare.can_withdraw(dossier),
         "supplement_reason": aftercare.supplement_reason(dossier),
         "results": aftercare.result_files(dossier),
+        "issued_forms": aftercare.issued_forms(dossier),
         "finished": dossier.status in aftercare.FINISHED,
         "delivery": getattr(dossier, "portal_delivery", None),
         "delivery_methods": DeliveryMethod.choices,
@@ -190,6 +191,19 @@ def result_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except NotFound as exc:
         return error_page(request, exc)
     component = next((c for c in aftercare.result_files(dossier) if c.pk == pk), None)
+    if component is None:
+        raise Http404
+    return FileResponse(component.file.open("rb"), as_attachment=True, filename=component.filename)
+
+
+@citizen_required
+def issued_form(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A form the agency issued for this dossier, the stored (signed) copy, for its owner only."""
+    try:
+        dossier = submission.owned_dossier(request.user, code)
+    except NotFound as exc:
+        return error_page(request, exc)
+    component = next((c for c in aftercare.issued_forms(dossier) if c.pk == pk), None)
     if component is None:
         raise Http404
     return FileResponse(component.file.open("rb"), as_attachment=True, filename=component.filename)
