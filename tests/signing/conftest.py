@@ -151,3 +151,30 @@ def world(tmp_path, settings, pki_server, people, monkeypatch, signature_png, se
     seal.seal_image.save("dau.png", ContentFile(seal_png))
     world.personal = stored(people.leader, kind="personal", agency=world.unit, official=leader)
     return world
+
+
+@pytest.fixture
+def clerk_process(world):
+    from motcua.catalog import process_services as ps
+    from tests.catalog.process_docs import move, step
+
+    doc = {
+        "procedure": world.version.procedure.procedure_code,
+        "agency": None,
+        "name": "Quy trình có bước văn thư",
+        "valid_from": "2025-01-01",
+        "steps": [
+            step("tham_dinh", "Thẩm định", "handler", 1, start=True),
+            step("ld_ky", "Lãnh đạo ký", "department_leader", 0.5, substate="awaiting_signature"),
+            step("van_thu", "Văn thư vào sổ, đóng dấu, phát hành", "clerk", 4, unit="working_hours"),
+            step("tra", "Trả kết quả", "intake_officer", 0.5, substate="assigned", final=True),
+        ],
+        "transitions": [
+            move("propose", "tham_dinh", "ld_ky", ["handler"]),
+            move("sign", "ld_ky", "van_thu", ["department_leader"]),
+            move("issue", "van_thu", "tra", ["clerk"]),
+            move("send_back", "van_thu", "ld_ky", ["clerk"], ["comment"]),
+        ],
+    }
+
+    return ps.import_process(doc, publish=True)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from motcua.catalog import process_services as ps
 from motcua.core.errors import Conflict, NotFound
 from motcua.dossiers import form_data
 from motcua.dossiers.files import Upload
@@ -19,7 +18,6 @@ from motcua.signing.dossiers import issue_signed_result, resolve_with_signed_res
 from motcua.signing.models import Certificate, SignatureRecord
 from motcua.signing.pades import sign_pdf
 from motcua.signing.verification import verify_pdf
-from tests.catalog.process_docs import move, step
 from tests.dossiers.builders import MONDAY, PNG, at, both_components, counter_dossier, make_official, to_processing
 
 from .conftest import make_pdf, pdfsig, signer_for
@@ -153,29 +151,6 @@ def test_sig_07_forms_of_past_events_are_issued_at_first_download(world):
 
 
 # --- the clerk's issuance step (SIG-01, SIG-06) --------------------------------------------------
-
-
-@pytest.fixture
-def clerk_process(world):
-    doc = {
-        "procedure": world.version.procedure.procedure_code,
-        "agency": None,
-        "name": "Quy trình có bước văn thư",
-        "valid_from": "2025-01-01",
-        "steps": [
-            step("tham_dinh", "Thẩm định", "handler", 1, start=True),
-            step("ld_ky", "Lãnh đạo ký", "department_leader", 0.5, substate="awaiting_signature"),
-            step("van_thu", "Văn thư vào sổ, đóng dấu, phát hành", "clerk", 4, unit="working_hours"),
-            step("tra", "Trả kết quả", "intake_officer", 0.5, substate="assigned", final=True),
-        ],
-        "transitions": [
-            move("propose", "tham_dinh", "ld_ky", ["handler"]),
-            move("sign", "ld_ky", "van_thu", ["department_leader"]),
-            move("issue", "van_thu", "tra", ["clerk"]),
-            move("send_back", "van_thu", "ld_ky", ["clerk"], ["comment"]),
-        ],
-    }
-    return ps.import_process(doc, publish=True)
 
 
 def test_sig_01_sig_06_the_clerk_applies_the_agency_signature_when_issuing_the_result(

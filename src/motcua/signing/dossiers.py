@@ -170,6 +170,15 @@ def leader_signed_result(dossier):
     return dossier.components.filter(added_by_event=event.seq).order_by("-id").first()
 
 
+def has_clerk_step(dossier) -> bool:
+    """Whether the dossier's pinned process has an issuance step for the clerk (văn thư): then the
+    leader's signature and the agency's are two acts; otherwise both are applied when resolving."""
+    from motcua.dossiers import process_link
+
+    template = process_link.template_of(dossier)
+    return template is not None and any(step.role == "clerk" for step in template.steps.all())
+
+
 def clerk_step_transition(dossier) -> str:
     """The process transition the clerk takes from the dossier's current step ("" if none): the
     issuance step (văn thư) of the pinned process."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from motcua.workspace import views_account, views_auth, views_dossier, views_lists, views_reception
+from motcua.workspace import views_account, views_auth, views_dossier, views_lists, views_reception, views_signing
 
 app_name = "workspace"
 urlpatterns: list = [
@@ -25,4 +25,5 @@ urlpatterns: list = [
     path("ho-so/<str:code>/thao-tac/", views_dossier.dossier_action, name="dossier_action"),
     path("ho-so/<str:code>/tep/<int:component_id>/", views_dossier.dossier_file, name="dossier_file"),
     path("ho-so/<str:code>/mau/<str:key>/", views_dossier.dossier_form, name="dossier_form"),
+    path("ho-so/<str:code>/ky-so/", views_signing.sign_page, name="dossier_sign"),
 ]

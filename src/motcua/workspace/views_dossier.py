@@ -130,6 +130,12 @@ def _delivery(dossier: Dossier) -> dict[str, str] | None:
     }
 
 
+def _can_sign(dossier: Dossier, roles: set[str]) -> bool:
+    """Whether to offer the signing page: a leader or clerk of the dossier while it is processed
+    (the signing services decide the rest: certificate, step, what is already signed)."""
+    return dossier.status == "in_process" and bool(roles & {"agency_leader", "department_leader", "clerk"})
+
+
 def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
     roles = set(getattr(dossier, "_workspace_roles", None) or roles_for(dossier, request.user))
@@ -168,6 +174,7 @@ def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, 
         "typed": typed,
         "delivery": delivery,
         "open_action": "",
+        "can_sign": _can_sign(dossier, roles),
         **extra,
     }
 
