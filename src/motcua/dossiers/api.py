@@ -26,6 +26,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import READ_SCOPE, WRITE_SCOPE, require_scope, roles_for, scoped_agency_codes
 from motcua.dossiers.schemas import (
     ActionIn,
+    CommentIn,
     ComponentIn,
     DossierOut,
     DossierPageOut,
@@ -182,6 +183,21 @@ def dossier_action(request: HttpRequest, code: str, payload: ActionIn) -> dict[s
     inputs = payload.model_dump(exclude={"action", "expected_version", "files"}, exclude_none=True)
     files = _uploads(payload.files, prefix="files")
     services.perform_action(dossier, payload.action, request.user, inputs, payload.expected_version, files=files)
+    return _dossier_body(services.get_dossier(code), request.user)
+
+
+@router.post(
+    "/{code}/comments",
+    response={200: DossierOut, **ERRORS},
+    url_name="dossier_comment",
+    operation_id="dossier_comment",
+    summary="Ghi ý kiến (kèm tệp) vào hồ sơ, không chuyển trạng thái",
+)
+def dossier_comment(request: HttpRequest, code: str, payload: CommentIn) -> dict[str, Any]:
+    require_scope(request, WRITE_SCOPE)
+    dossier = services.get_dossier(code)
+    files = _uploads(payload.files, prefix="files")
+    services.add_comment(dossier, request.user, payload.comment, files=files, expected_version=payload.expected_version)
     return _dossier_body(services.get_dossier(code), request.user)
 
 

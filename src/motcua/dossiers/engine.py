@@ -253,7 +253,7 @@ def append_record(
     attachments: Any = None,
 ) -> DossierEvent:
     """Record on `dossier` (locked by the caller) an event that changes no state: a digital signature
-    (SIG-07). Status, sub-state and deadlines stay; the version moves on like for any event."""
+    (SIG-07) or an official's comment. Status, sub-state and deadlines stay; the version moves on like for any event."""
     if Action(action) not in RECORD_ACTIONS:
         raise ValueError(f"{action!r} is a transition, not a record")
     last = dossier.events.order_by("-seq").only("dossier_id", "seq").first()

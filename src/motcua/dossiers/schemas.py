@@ -51,6 +51,12 @@ class IntakeIn(Schema):
     submitted_at: datetime | None = Field(None, description="Thời điểm nộp trực tuyến; mặc định là bây giờ.")
 
 
+class CommentIn(Schema):
+    comment: str = Field("", max_length=2000, description="Ý kiến của cán bộ; có thể để trống khi có tệp.")
+    expected_version: int | None = Field(None, ge=0)
+    files: list[ComponentIn] = Field(default_factory=list, max_length=20)
+
+
 class ActionIn(Schema):
     action: str = Field(max_length=30)
     expected_version: int | None = Field(None, ge=0)

@@ -131,6 +131,62 @@ def _perform(
     return event
 
 
+COMMENT_MAX_LENGTH = 2000
+
+
+def add_comment(
+    dossier: Dossier,
+    user: Any,
+    text: str,
+    *,
+    files: Sequence[Upload] = (),
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> DossierEvent:
+    """An official's comment on `dossier`, with or without files, as an event that changes no state
+    (status, step and deadlines stay). Any official with a role in the dossier's agencies may
+    comment; the files are checked and stored like an action's. A stale `expected_version` (a
+    double click, a second tab) is refused like any other write."""
+    from motcua.core.errors import FieldError, ValidationFailed
+
+    now = now or timezone.now()
+    actor = actor_for(dossier, user)
+    if not actor.roles:
+        raise permissions.refuse(user, Action.COMMENT.value, dossier.pk, dossier.code, dossier.competent_agency.code)
+    text = str(text or "").strip()
+    if not text and not files:
+        message = _("Nhập ý kiến hoặc đính kèm tệp.")
+        raise ValidationFailed(message, fields=[FieldError("comment", "required", message)])
+    if len(text) > COMMENT_MAX_LENGTH:
+        message = _("Ý kiến dài quá %(n)s ký tự.") % {"n": COMMENT_MAX_LENGTH}
+        raise ValidationFailed(message, fields=[FieldError("comment", "too_long", message)])
+    checked = attachments.check(files)
+    signatures = attachments.check_signatures(checked)
+    role = sorted(actor.roles)[0]
+    with transaction.atomic():
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "receiving_unit", "competent_agency")
+            .get(pk=dossier.pk)
+        )
+        if expected_version is not None and locked.version != expected_version:
+            raise stale_version(locked.version)
+        event = append_record(
+            locked,
+            Action.COMMENT,
+            actor,
+            role,
+            {"comment": text},
+            now,
+            reason=text,
+            attachments=attachments.describe(checked, signatures),
+        )
+        attachments.store(locked, event, checked, kind="attachment", signatures=signatures)
+    for name in ("version", *PROJECTED):
+        setattr(dossier, name, getattr(locked, name))
+    return event
+
+
 def allowed_actions_for(dossier: Dossier, user: Any, *, now: datetime | None = None) -> list[str]:
     """Actions `user` may take on `dossier` now (menus; the `allowed` list of a 409)."""
     roles = permissions.roles_for(dossier, user)

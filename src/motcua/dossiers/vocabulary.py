@@ -58,10 +58,12 @@ class Action(StrEnum):
     # Not in the transition table: a digital signature applied to a document of the dossier, recorded
     # as an event that changes no state (SIG-07, issue 6). See `RECORD_ACTIONS`.
     SIGN = "sign"
+    # An official's comment, with or without files, that moves nothing (issue 4's dossier page).
+    COMMENT = "comment"
 
 
 # Actions recorded as events without a transition: status, sub-state and deadlines stay as they were.
-RECORD_ACTIONS: Final = frozenset({Action.SIGN})
+RECORD_ACTIONS: Final = frozenset({Action.SIGN, Action.COMMENT})
 
 
 class Role:
@@ -137,4 +139,5 @@ ACTION_LABELS: Final[dict[Action, tuple[str, str]]] = {
     Action.WITHDRAW: ("Rút hồ sơ", "Withdraw"),
     Action.STOP: ("Dừng xử lý hồ sơ", "Stop processing"),
     Action.SIGN: ("Ký số", "Digitally signed"),
+    Action.COMMENT: ("Ý kiến", "Comment"),
 }

@@ -23,6 +23,7 @@ urlpatterns: list = [
     path("tiep-nhan/cong-dan/", views_reception.applicant_lookup, name="applicant_lookup"),
     path("ho-so/<str:code>/", views_dossier.dossier_page, name="dossier"),
     path("ho-so/<str:code>/thao-tac/", views_dossier.dossier_action, name="dossier_action"),
+    path("ho-so/<str:code>/y-kien/", views_dossier.dossier_comment, name="dossier_comment"),
     path("ho-so/<str:code>/tep/<int:component_id>/", views_dossier.dossier_file, name="dossier_file"),
     path("ho-so/<str:code>/mau/<str:key>/", views_dossier.dossier_form, name="dossier_form"),
     path("ho-so/<str:code>/ky-so/", views_signing.sign_page, name="dossier_sign"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from motcua.dossiers import form_data, permissions, process_link, services
+from motcua.dossiers.files import Upload
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import roles_for
 from motcua.dossiers.schemas import public
@@ -232,6 +233,39 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(error.message))
         return redirect("workspace:dossier", code=dossier.code)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": action_label(posted.action)})
+    return redirect("workspace:dossier", code=dossier.code)
+
+
+@require_POST
+@official_required
+def dossier_comment(request: HttpRequest, code: str) -> HttpResponse:
+    """A comment, with or without files, that moves nothing; version-checked like an action."""
+    try:
+        dossier = _readable(request, code)
+    except Forbidden as error:
+        return forbidden_page(request, error)
+    try:
+        version = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        messages.error(request, _("Biểu mẫu đã cũ; hãy tải lại trang rồi thực hiện lại."))
+        return redirect("workspace:dossier", code=dossier.code)
+    files = [Upload(filename=f.name, content=f.read(), name=f.name) for f in request.FILES.getlist("files")[:20]]
+    try:
+        text = request.POST.get("comment", "")
+        services.add_comment(dossier, request.user, text, files=files, expected_version=version)
+    except ValidationFailed as error:
+        typed = {"comment": request.POST.get("comment", "")}
+        errors = field_errors(error)
+        file_error = next((message for key, message in errors.items() if key.startswith("files")), None)
+        if file_error:
+            errors["files"] = file_error  # one message under the file input, naming the refused file
+        context = _context(request, dossier, errors=errors, error_message=str(error.message), typed=typed)
+        context["open_action"] = "comment"
+        return render(request, "workspace/dossier.html", context, status=422)
+    except Conflict as error:
+        messages.error(request, str(STALE_MESSAGE) if error.code == "stale_version" else str(error.message))
+        return redirect("workspace:dossier", code=dossier.code)
+    messages.success(request, _("Đã ghi ý kiến vào hồ sơ."))
     return redirect("workspace:dossier", code=dossier.code)
 
 
