@@ -11,11 +11,11 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
+from motcua.core.plugins import FunctionRegistry
 from motcua.dossiers.files import CheckedFile, Upload, check_uploads
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent
 from motcua.dossiers.vocabulary import Action
@@ -29,31 +29,14 @@ logger = logging.getLogger("motcua.dossiers")
 # and returns the summary stored on the component: {"signed": True, "checked": True, "ok": ...,
 # "signatures": [{"signer", "issuer", "serial", "intact", "valid", "trusted", "revoked", ...}]}.
 SignatureChecker = Callable[[bytes], dict[str, Any]]
-_CHECKERS: dict[str, SignatureChecker] = {}
-
-
-def register_signature_checker(name: str) -> Callable[[SignatureChecker], SignatureChecker]:
-    """Decorator registering the PDF signature checker `name`; a duplicate name is refused."""
-
-    def add(checker: SignatureChecker) -> SignatureChecker:
-        if name in _CHECKERS:
-            raise ValueError(f"signature checker {name!r} is already registered")
-        _CHECKERS[name] = checker
-        return checker
-
-    return add
-
-
-def unregister_signature_checker(name: str) -> None:
-    _CHECKERS.pop(name, None)
+signature_checkers: FunctionRegistry[SignatureChecker] = FunctionRegistry("signature checker", "SIGNATURE_CHECKER")
+register_signature_checker = signature_checkers.register
+unregister_signature_checker = signature_checkers.unregister
 
 
 def signature_checker() -> SignatureChecker | None:
     """The configured checker (`MOTCUA["SIGNATURE_CHECKER"]`), else the first registered one."""
-    wanted = str(getattr(settings, "MOTCUA", {}).get("SIGNATURE_CHECKER", "") or "")
-    if wanted:
-        return _CHECKERS.get(wanted)
-    return next(iter(_CHECKERS.values()), None)
+    return signature_checkers.chosen()
 
 
 def has_signature_dictionary(content: bytes) -> bool:

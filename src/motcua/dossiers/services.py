@@ -100,6 +100,19 @@ def perform_applicant_action(
     return _perform(dossier, action, actor, inputs, None, files, now or timezone.now())
 
 
+def _locked(dossier: Dossier, expected_version: int | None) -> Dossier:
+    """The dossier's row, locked for this transaction; a stale `expected_version` (a second tab,
+    a double click) is refused before anything is written."""
+    locked: Dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure_version", "receiving_unit", "competent_agency")
+        .get(pk=dossier.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise stale_version(locked.version)
+    return locked
+
+
 def _perform(
     dossier: Dossier,
     action: str,
@@ -115,13 +128,7 @@ def _perform(
         named = [{"name": str(n)} for n in (inputs or {}).get("attachments") or []]
         inputs = {**(inputs or {}), "attachments": named + attachments.describe(checked, signatures)}
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update()
-            .select_related("procedure_version", "receiving_unit", "competent_agency")
-            .get(pk=dossier.pk)
-        )
-        if expected_version is not None and locked.version != expected_version:
-            raise stale_version(locked.version)
+        locked = _locked(dossier, expected_version)
         event = apply_transition(locked, action, actor, inputs, now)
         attachments.store(locked, event, checked, signatures=signatures)
         if issue.issues_electronically(locked, (event.payload or {}).get("form")) and issue.issue_now():
@@ -164,13 +171,7 @@ def add_comment(
     signatures = attachments.check_signatures(checked)
     role = sorted(actor.roles)[0]
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update()
-            .select_related("procedure_version", "receiving_unit", "competent_agency")
-            .get(pk=dossier.pk)
-        )
-        if expected_version is not None and locked.version != expected_version:
-            raise stale_version(locked.version)
+        locked = _locked(dossier, expected_version)
         event = append_record(
             locked,
             Action.COMMENT,
@@ -223,11 +224,7 @@ def record_signature(
         entry.setdefault("document", checked[0].upload.name or checked[0].upload.filename)
     name = display_name(user) if user is not None else str(entry.get("signer") or "system")
     with transaction.atomic():
-        locked = (
-            Dossier.objects.select_for_update()
-            .select_related("procedure_version", "receiving_unit", "competent_agency")
-            .get(pk=dossier.pk)
-        )
+        locked = _locked(dossier, None)
         actor = Actor(user=user, name=name, roles={})
         described = attachments.describe(checked)
         event = append_record(

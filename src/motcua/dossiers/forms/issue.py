@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.core.errors import DomainError
+from motcua.core.plugins import FunctionRegistry
 
 logger = logging.getLogger("motcua.dossiers")
 
@@ -49,34 +49,15 @@ class SignedForm:
 
 # A signer returns the signed form, or None when the unit has no organisation key on this server.
 FormSigner = Callable[[bytes, Any, str], SignedForm | None]
-_SIGNERS: dict[str, FormSigner] = {}
-
-
-def register_form_signer(name: str) -> Callable[[FormSigner], FormSigner]:
-    """Decorator registering the form signer `name`; a duplicate name is refused."""
-
-    def add(signer: FormSigner) -> FormSigner:
-        if name in _SIGNERS:
-            raise ValueError(f"form signer {name!r} is already registered")
-        _SIGNERS[name] = signer
-        return signer
-
-    return add
-
-
-def unregister_form_signer(name: str) -> None:
-    _SIGNERS.pop(name, None)
+form_signers: FunctionRegistry[FormSigner] = FunctionRegistry("form signer", "FORM_SIGNER")
+register_form_signer = form_signers.register
+unregister_form_signer = form_signers.unregister
 
 
 def form_signer() -> FormSigner | None:
     """The configured signer (`MOTCUA["FORM_SIGNER"]`; "" or absent: the first registered; "none":
     forms are issued unsigned)."""
-    wanted = str(getattr(settings, "MOTCUA", {}).get("FORM_SIGNER", "") or "")
-    if wanted == "none":
-        return None
-    if wanted:
-        return _SIGNERS.get(wanted)
-    return next(iter(_SIGNERS.values()), None)
+    return form_signers.chosen()
 
 
 def issues_electronically(dossier: Any, key: str | None) -> bool:

@@ -184,29 +184,27 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     return _act(request, code, go)
 
 
-@citizen_required
-def result_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _owned_download(request: HttpRequest, code: str, pk: int, files_of) -> HttpResponse:
+    """One of `files_of(dossier)` as a download, for the dossier's owner only."""
     try:
         dossier = submission.owned_dossier(request.user, code)
     except NotFound as exc:
         return error_page(request, exc)
-    component = next((c for c in aftercare.result_files(dossier) if c.pk == pk), None)
+    component = next((c for c in files_of(dossier) if c.pk == pk), None)
     if component is None:
         raise Http404
     return FileResponse(component.file.open("rb"), as_attachment=True, filename=component.filename)
+
+
+@citizen_required
+def result_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _owned_download(request, code, pk, aftercare.result_files)
 
 
 @citizen_required
 def issued_form(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """A form the agency issued for this dossier, the stored (signed) copy, for its owner only."""
-    try:
-        dossier = submission.owned_dossier(request.user, code)
-    except NotFound as exc:
-        return error_page(request, exc)
-    component = next((c for c in aftercare.issued_forms(dossier) if c.pk == pk), None)
-    if component is None:
-        raise Http404
-    return FileResponse(component.file.open("rb"), as_attachment=True, filename=component.filename)
+    """A form the agency issued for this dossier, the stored (signed) copy."""
+    return _owned_download(request, code, pk, aftercare.issued_forms)
 
 
 # --- public tracking (PTL-TRACK-01) -------------------------------------------------------------
