@@ -96,7 +96,7 @@ def test_sig_06_with_a_clerk_step_the_leader_signs_a_draft_and_the_clerk_issues_
     response = client.post(f"/can-bo/ho-so/{dossier.code}/ky-so/", {"act": "leader", "draft": str(draft.pk)})
     assert response.status_code == 302
     page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
-    assert "Đã ký số</span> <span class=\"hint\">Nguyễn Văn Lãnh" in page  # the file signed here, by its event
+    assert 'Đã ký số</span> <span class="hint">Nguyễn Văn Lãnh' in page  # the file signed here, by its event
     perform_action(Dossier.objects.get(pk=dossier.pk), "complete_step", world.leader, {"transition": "sign"})
     client.logout()
 
