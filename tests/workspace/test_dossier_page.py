@@ -234,3 +234,19 @@ def test_dossier_page_queries_are_bounded(world, sign_in, django_assert_max_num_
         to_processing(world, counter_dossier(world, now=MONDAY + timedelta(minutes=i + 1)))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(f"/can-bo/ho-so/{dossier.code}/").status_code == 200
+
+
+def test_the_online_payment_state_links_to_the_payments_and_receipt(world, sign_in):
+    """Issue 5 item 4: officials see the payment state and the receipt (biên lai)."""
+    from django.utils import timezone
+
+    from motcua.payments.models import Payment
+
+    dossier = to_processing(world, counter_dossier(world))
+    client = sign_in("lanhdao.c")
+    assert "Phí, lệ phí trực tuyến" not in client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    now = timezone.now()
+    paid = {"provider": "vnpay", "reference": "MC-TEST-1", "amount": 8000, "state": "paid"}
+    Payment.objects.create(dossier=dossier, created_at=now, expires_at=now, **paid)
+    page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert "Đã thanh toán" in page and f"/thanh-toan/ho-so/{dossier.code}/" in page

@@ -131,6 +131,15 @@ def _delivery(dossier: Dossier) -> dict[str, str] | None:
     }
 
 
+def _payment(dossier: Dossier) -> str:
+    """The state of the dossier's online fee payment in words ("" when nothing was paid online)."""
+    from motcua.payments.models import PaymentState
+    from motcua.payments.services import payment_state
+
+    state = payment_state(dossier)
+    return str(PaymentState(state).label) if state in PaymentState.values else ""
+
+
 def _can_sign(dossier: Dossier, roles: set[str]) -> bool:
     """Whether to offer the signing page: a leader or clerk of the dossier while it is processed
     (the signing services decide the rest: certificate, step, what is already signed)."""
@@ -176,6 +185,7 @@ def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, 
         "delivery": delivery,
         "open_action": "",
         "can_sign": _can_sign(dossier, roles),
+        "payment": _payment(dossier),
         **extra,
     }
 
