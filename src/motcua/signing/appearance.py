@@ -194,14 +194,11 @@ def seal_box(signer_rect: tuple[float, float, float, float], seal_png: bytes) ->
     return int(centre_x - width / 2), int(bottom), int(centre_x + width / 2), int(bottom + image_h)
 
 
-def attachment_style(notation: str, signed_at: datetime) -> TextStampStyle:
-    """ "<số, ký hiệu>; <ISO 8601 time>", black, 10 pt, no image (SIG-04)."""
-    text = f"{notation}; {iso_time(signed_at)}"
-    font = LeanFontFactory("NotoSerif-Regular.ttf", text=text)
-    text_style = TextBoxStyle(font=font, font_size=10)
+def _text_line_style(text: str) -> TextStampStyle:
+    """Black 10 pt text, no image, right-aligned in its box: the attachment and e-copy lines."""
     return TextStampStyle(
         stamp_text=text,
-        text_box_style=text_style,
+        text_box_style=TextBoxStyle(font=LeanFontFactory("NotoSerif-Regular.ttf", text=text), font_size=10),
         border_width=0,
         background=None,
         inner_content_layout=layout.SimpleBoxLayoutRule(
@@ -213,27 +210,17 @@ def attachment_style(notation: str, signed_at: datetime) -> TextStampStyle:
             margins=layout.Margins(left=1, right=1),
         ),
     )
+
+
+def attachment_style(notation: str, signed_at: datetime) -> TextStampStyle:
+    """ "<số, ký hiệu>; <ISO 8601 time>", black, 10 pt, no image (SIG-04)."""
+    return _text_line_style(f"{notation}; {iso_time(signed_at)}")
 
 
 def copy_style(copy_form: str, organisation: str, signed_at: datetime) -> TextStampStyle:
     """E-copies (SIG-05): "<hình thức sao>; <cơ quan sao>;" then the ISO 8601 time, black, 10 pt,
     no image, at the top right of page 1."""
-    text = f"{copy_form}; {organisation};\n{iso_time(signed_at)}"
-    text_style = TextBoxStyle(font=LeanFontFactory("NotoSerif-Regular.ttf", text=text), font_size=10)
-    return TextStampStyle(
-        stamp_text=text,
-        text_box_style=text_style,
-        border_width=0,
-        background=None,
-        inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MAX,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-            # A text shrunk to the full width would start at x = 1e-14, which pyHanko writes as
-            # "1e-14": not a PDF number (readers then drop the stamp). A 1 pt margin avoids it.
-            margins=layout.Margins(left=1, right=1),
-        ),
-    )
+    return _text_line_style(f"{copy_form}; {organisation};\n{iso_time(signed_at)}")
 
 
 def box_on_page(placement: Placement, page_width: float, page_height: float) -> tuple[int, int, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -55,14 +57,23 @@ def _form_context(view: submission.DraftView, errors: dict[str, str]) -> dict:
     }
 
 
-@citizen_required
-def draft(request: HttpRequest, pk: int) -> HttpResponse:
+def _open_unsubmitted(request: HttpRequest, pk: int) -> tuple[Any, HttpResponse | None]:
+    """The citizen's draft `pk`, or the response to give instead: an error page when it is not
+    theirs, their dossier's page once it has been filed."""
     try:
         view = submission.open_draft(request.user, pk)
     except DomainError as exc:
-        return error_page(request, exc)
+        return None, error_page(request, exc)
     if view.draft.submitted_code:
-        return redirect("portal:dossier", code=view.draft.submitted_code)
+        return view, redirect("portal:dossier", code=view.draft.submitted_code)
+    return view, None
+
+
+@citizen_required
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    view, elsewhere = _open_unsubmitted(request, pk)
+    if elsewhere is not None:
+        return elsewhere
     errors: dict[str, str] = {}
     if request.method == "POST":
         problems = submission.save(view, request.POST, request.FILES)
@@ -77,12 +88,9 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @citizen_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        view = submission.open_draft(request.user, pk)
-    except DomainError as exc:
-        return error_page(request, exc)
-    if view.draft.submitted_code:
-        return redirect("portal:dossier", code=view.draft.submitted_code)
+    view, elsewhere = _open_unsubmitted(request, pk)
+    if elsewhere is not None:
+        return elsewhere
     problems = submission.review_errors(view)
     if problems:
         errors = {p.field: str(p.message) for p in problems}
@@ -107,12 +115,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 def declaration(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft's declaration PDF (its current answers), for the citizen to check before filing."""
-    try:
-        view = submission.open_draft(request.user, pk)
-    except DomainError as exc:
-        return error_page(request, exc)
-    if view.draft.submitted_code:
-        return redirect("portal:dossier", code=view.draft.submitted_code)
+    view, elsewhere = _open_unsubmitted(request, pk)
+    if elsewhere is not None:
+        return elsewhere
     response = HttpResponse(submission.declaration_pdf(view), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{eform_record.RECORD_FILENAME}"'
     response["Cache-Control"] = "private, no-store"
