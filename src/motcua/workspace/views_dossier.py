@@ -23,6 +23,7 @@ from motcua.dossiers.permissions import roles_for
 from motcua.dossiers.schemas import public
 from motcua.dossiers.states import Action, ProcessingSubstate, ResultKind, ReturnMethod, Role
 from motcua.portal.models import Delivery, DeliveryMethod
+from motcua.signing.dossiers import LEADER_ROLES
 from motcua.workspace import actions
 from motcua.workspace.common import (
     action_label,
@@ -143,7 +144,7 @@ def _payment(dossier: Dossier) -> str:
 def _can_sign(dossier: Dossier, roles: set[str]) -> bool:
     """Whether to offer the signing page: a leader or clerk of the dossier while it is processed
     (the signing services decide the rest: certificate, step, what is already signed)."""
-    return dossier.status == "in_process" and bool(roles & {"agency_leader", "department_leader", "clerk"})
+    return dossier.status == "in_process" and bool(roles & {*LEADER_ROLES, Role.CLERK})
 
 
 def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:

@@ -25,11 +25,12 @@ from motcua.workspace.views_lists import forbidden_page
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
 
-def _modes(dossier: Dossier, user: Any) -> dict[str, bool]:
-    """What this official may do here: sign as the competent leader, and/or issue as the clerk."""
+def _modes(dossier: Dossier, user: Any, two_acts: bool) -> dict[str, bool]:
+    """What this official may do here: sign as the competent leader, and/or issue as the clerk
+    (only where the process has the clerk's step, `two_acts`)."""
     roles = roles_for(dossier, user)
     leader = dossier.status == "in_process" and any(r in roles for r in signing.LEADER_ROLES)
-    clerk = dossier.status == "in_process" and "clerk" in roles and signing.has_clerk_step(dossier)
+    clerk = dossier.status == "in_process" and "clerk" in roles and two_acts
     return {"leader": leader, "clerk": clerk}
 
 
@@ -43,12 +44,13 @@ def _drafts(dossier: Dossier) -> list[Any]:
 
 
 def _context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
-    modes = _modes(dossier, request.user)
+    two_acts = signing.has_clerk_step(dossier)
+    modes = _modes(dossier, request.user, two_acts)
     official = getattr(request.user, "official", None)
     return {
         "dossier": dossier,
         "modes": modes,
-        "two_acts": signing.has_clerk_step(dossier),
+        "two_acts": two_acts,
         "certificate": signing_services.personal_certificate(official) if official and modes["leader"] else None,
         "drafts": _drafts(dossier) if modes["leader"] else [],
         "signed_result": signing.leader_signed_result(dossier) if modes["clerk"] else None,
