@@ -1,5 +1,6 @@
 """Officials' comments (with or without files) on a dossier: an event that moves nothing (the
-dossier page of issue 4; DESIGN.md rule 3: every write is an event)."""
+dossier page of issue 4; DESIGN.md rule 3: every write is an event). A comment with its files is
+how a handler records a verification or an attendance in the system (OS-PROC-02)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _projection(dossier) -> dict:
     return {name: getattr(fresh, name) for name in PROJECTED}
 
 
-def test_a_comment_is_an_event_that_changes_no_state_and_stores_its_files(world):
+def test_os_proc_02_a_comment_is_an_event_that_changes_no_state_and_stores_its_files(world):
     dossier = to_processing(world, counter_dossier(world))
     before, version = _projection(dossier), dossier.version
     upload = Upload(filename="to-trinh.pdf", content=PDF, name="Tờ trình")
@@ -39,7 +40,7 @@ def test_a_comment_is_an_event_that_changes_no_state_and_stores_its_files(world)
     assert {name: rebuilt[name] for name in PROJECTED} == before
 
 
-def test_a_comment_between_a_pause_and_the_resupply_keeps_the_step_to_resume(world):
+def test_os_proc_02_a_comment_between_a_pause_and_the_resupply_keeps_the_step_to_resume(world):
     dossier = to_processing(world, counter_dossier(world))
     perform_action(dossier, "request_supplement", world.handler, {"items": ["GT01"], "reason": "Thiếu"}, now=at(14, 9))
     add_comment(dossier, world.intake, "Đã gọi điện cho công dân.", now=at(14, 10))
@@ -49,7 +50,7 @@ def test_a_comment_between_a_pause_and_the_resupply_keeps_the_step_to_resume(wor
     assert dossier.status == "in_process" and dossier.substate is not None
 
 
-def test_an_empty_or_overlong_comment_is_refused_with_a_field_message(world):
+def test_os_proc_02_an_empty_or_overlong_comment_is_refused_with_a_field_message(world):
     dossier = counter_dossier(world)
     with pytest.raises(ValidationFailed) as empty:
         add_comment(dossier, world.handler, "   ")
@@ -62,7 +63,7 @@ def test_an_empty_or_overlong_comment_is_refused_with_a_field_message(world):
     assert not dossier.events.filter(action="comment").exists()
 
 
-def test_a_stale_version_and_an_outsider_are_refused(world):
+def test_os_proc_02_a_stale_version_and_an_outsider_are_refused(world):
     dossier = counter_dossier(world)
     version = dossier.version
     add_comment(dossier, world.handler, "Một", expected_version=version)
@@ -75,7 +76,7 @@ def test_a_stale_version_and_an_outsider_are_refused(world):
     assert dossier.events.filter(action="comment").count() == 1
 
 
-def test_api_comment_with_a_file(client, world):
+def test_os_proc_02_api_comment_with_a_file(client, world):
     dossier = counter_dossier(world)
     assert client.login(username=world.intake.username, password=PASSWORD)
     body = {

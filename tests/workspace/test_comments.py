@@ -1,4 +1,5 @@
-"""Comments and attachments on the dossier page that move nothing (issue 4, item 4)."""
+"""Comments and attachments on the dossier page that move nothing (issue 4, item 4): the handler's
+verification records and notes (OS-PROC-02)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _comment(client, dossier, text, version=None, files=()):
     return client.post(f"/can-bo/ho-so/{dossier.code}/y-kien/", data)
 
 
-def test_a_comment_with_a_file_goes_into_the_timeline_and_the_components(world, sign_in):
+def test_os_proc_02_a_comment_with_a_file_goes_into_the_timeline_and_the_components(world, sign_in):
     dossier = to_processing(world, counter_dossier(world))
     client = sign_in("chuyenvien.b")
     page = client.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
@@ -33,7 +34,7 @@ def test_a_comment_with_a_file_goes_into_the_timeline_and_the_components(world, 
     assert stored.components.filter(filename="bien-ban.pdf", kind="attachment").exists()
 
 
-def test_an_empty_comment_or_a_disguised_file_is_named_and_the_text_kept(world, sign_in):
+def test_os_proc_02_an_empty_comment_or_a_disguised_file_is_named_and_the_text_kept(world, sign_in):
     dossier = to_processing(world, counter_dossier(world))
     client = sign_in("chuyenvien.b")
     empty = _comment(client, dossier, "  ")
@@ -45,7 +46,7 @@ def test_an_empty_comment_or_a_disguised_file_is_named_and_the_text_kept(world, 
     assert not Dossier.objects.get(pk=dossier.pk).events.filter(action="comment").exists()
 
 
-def test_the_same_comment_form_posted_twice_records_one_comment(world, sign_in):
+def test_os_proc_02_the_same_comment_form_posted_twice_records_one_comment(world, sign_in):
     dossier = to_processing(world, counter_dossier(world))
     client = sign_in("chuyenvien.b")
     assert _comment(client, dossier, "Một lần").status_code == 302

@@ -236,8 +236,9 @@ def test_dossier_page_queries_are_bounded(world, sign_in, django_assert_max_num_
         assert client.get(f"/can-bo/ho-so/{dossier.code}/").status_code == 200
 
 
-def test_the_online_payment_state_links_to_the_payments_and_receipt(world, sign_in):
-    """Issue 5 item 4: officials see the payment state and the receipt (biên lai)."""
+def test_os_fee_01_the_online_payment_state_links_to_the_payments_and_receipt(world, sign_in):
+    """Officials see the payment state and the proof of payment, the receipt (biên lai), with the
+    dossier (OS-FEE-01; issue 5 item 4)."""
     from django.utils import timezone
 
     from motcua.payments.models import Payment
