@@ -1,6 +1,7 @@
-"""Scanned pages at the counter (issue 4, item 2: "tick the required documents and scan or upload
-them"): several page images (scanner or camera) of one required document become one PDF component,
-in the order chosen; pages are checked by content; uploads survive a form sent back with errors."""
+"""Scanned pages at the counter (OS-INTAKE-02: check, scan, store; issue 4, item 2: "tick the
+required documents and scan or upload them"): several page images (scanner or camera) of one
+required document become one PDF component, in the order chosen; pages are checked by content;
+uploads survive a form sent back with errors."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def _page(name: str, fmt: str = "JPEG", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, _image(fmt, **kwargs), content_type=f"image/{fmt.lower()}")
 
 
-def test_three_page_images_become_one_pdf_of_three_pages_in_order():
+def test_os_intake_02_three_page_images_become_one_pdf_of_three_pages_in_order():
     pages = [_page("1.jpg", size=(600, 800)), _page("2.png", "PNG", size=(800, 600)), _page("3.jpg", size=(300, 400))]
     reader = PdfReader(io.BytesIO(scan.pages_to_pdf(pages)))
     assert len(reader.pages) == 3
@@ -45,30 +46,30 @@ def test_three_page_images_become_one_pdf_of_three_pages_in_order():
         (b"\xff\xd8\xff\xe0" + b"\x00" * 200, "Trang 2 bị hỏng hoặc không đọc được."),
     ],
 )
-def test_a_page_that_is_not_a_readable_image_is_named(content, message):
+def test_os_intake_02_a_page_that_is_not_a_readable_image_is_named(content, message):
     with pytest.raises(scan.ScanError, match=message):
         scan.pages_to_pdf([_page("1.jpg"), SimpleUploadedFile("2.jpg", content, content_type="image/jpeg")])
 
 
-def test_a_decompression_bomb_is_refused(monkeypatch):
+def test_os_intake_02_a_decompression_bomb_is_refused(monkeypatch):
     monkeypatch.setattr(scan, "MAX_PIXELS", 1000)
     with pytest.raises(scan.ScanError, match="Trang 1 có kích thước ảnh quá lớn."):
         scan.pages_to_pdf([_page("1.png", "PNG", size=(100, 100))])
 
 
-def test_too_many_pages_are_refused(monkeypatch):
+def test_os_intake_02_too_many_pages_are_refused(monkeypatch):
     monkeypatch.setattr(scan, "MAX_PAGES", 2)
     with pytest.raises(scan.ScanError, match="tối đa 2 trang"):
         scan.pages_to_pdf([_page(f"{i}.jpg") for i in range(3)])
 
 
-def test_reception_page_offers_a_camera_and_scanner_input_per_document(world, sign_in):
+def test_os_intake_02_reception_page_offers_a_camera_and_scanner_input_per_document(world, sign_in):
     code = world.version.procedure.procedure_code
     body = sign_in("motcua.a").get("/can-bo/tiep-nhan/giay-to/", {"procedure": code}).content.decode()
     assert 'name="pages_0"' in body and 'accept="image/jpeg,image/png" capture="environment" multiple' in body
 
 
-def test_counter_reception_combines_the_pages_into_the_documents_pdf_component(world, sign_in):
+def test_os_intake_02_counter_reception_combines_the_pages_into_the_documents_pdf_component(world, sign_in):
     client = sign_in("motcua.a")
     key = _key(client.get("/can-bo/tiep-nhan/").content.decode())
     pages = [_page("trang-1.jpg"), _page("trang-2.jpg", colour=(10, 10, 10))]
@@ -81,7 +82,7 @@ def test_counter_reception_combines_the_pages_into_the_documents_pdf_component(w
         assert len(PdfReader(handle).pages) == 2
 
 
-def test_bad_pages_are_named_beside_their_document_and_other_uploads_are_kept(world, sign_in):
+def test_os_intake_02_bad_pages_are_named_beside_their_document_and_other_uploads_are_kept(world, sign_in):
     client = sign_in("motcua.a")
     key = _key(client.get("/can-bo/tiep-nhan/").content.decode())
     bad = [_page("trang-1.jpg"), SimpleUploadedFile("trang-2.jpg", PDF, content_type="image/jpeg")]
